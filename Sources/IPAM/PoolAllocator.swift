@@ -1,0 +1,232 @@
+/// The deterministic allocator of one pool.
+///
+/// A pure function of (layout, strategy, occupied addresses, claim identity,
+/// request): no randomness, no clock, no process-seeded hashing. Two
+/// allocators fed the same history give the same answers in any process.
+///
+/// Each address is in one of three states: free; allocated; or cooling down
+/// (released, but reserved for the claim that held it until the caller
+/// releases it for good). The allocator does not know who holds an allocated
+/// address; the caller (the controller, `ipamctl plan`) does.
+///
+/// Guarantees:
+/// - An allocated or cooling address is never handed out again, except a
+///   cooling address to the claim that released it.
+/// - A request for several families gets all of them or none (atomic).
+/// - A claim that has a cooling address in a family gets it back, whatever
+///   the strategy, so its address is stable across delete and re-create.
+///
+/// Not guaranteed: fairness among claims, or that a `Hashed` claim gets its
+/// preferred address (only the first free one at or after it).
+///
+/// Cost: O(1) amortized per allocation in the common cases, memory in
+/// proportion to the allocated addresses, never to the pool size.
+public struct PoolAllocator: Sendable {
+    /// The addresses this pool may hand out.
+    public let layout: PoolLayout
+    /// How free addresses are chosen.
+    public let strategy: AllocationStrategy
+    private var states: [IPAddress.Family: FamilyState]
+
+    /// The state of one family's address space.
+    struct FamilyState: Sendable {
+        let space: AddressSpace
+        var occupied: OccupancyBitmap
+        /// Cooling index → the claim that released it.
+        var coolingHolders: [UInt128: ClaimIdentity] = [:]
+        /// Claim → its most recently released, still cooling index.
+        var coolingByClaim: [ClaimIdentity: UInt128] = [:]
+
+        init(space: AddressSpace) {
+            self.space = space
+            self.occupied = OccupancyBitmap(capacity: space.size)
+        }
+    }
+
+    /// An allocator for `layout` with nothing allocated.
+    public init(layout: PoolLayout, strategy: AllocationStrategy) {
+        self.layout = layout
+        self.strategy = strategy
+        self.states = layout.spaces.mapValues(FamilyState.init)
+    }
+
+    // MARK: Allocation
+
+    /// Allocates addresses for `claim`, all families or none.
+    ///
+    /// - Returns: one address per requested family, in request order.
+    /// - Throws: ``AllocationError``; the allocator is unchanged when it throws.
+    public mutating func allocate(
+        for claim: ClaimIdentity,
+        _ request: AllocationRequest
+    ) throws(AllocationError) -> [AllocatedAddress] {
+        // Decide every family first, commit only when all succeeded.
+        var chosen: [(IPAddress.Family, UInt128)] = []
+        chosen.reserveCapacity(request.families.count)
+        for family in request.families {
+            guard let state = states[family] else { throw .notInPool(family, address: nil) }
+            if let address = request.staticAddress(for: family) {
+                chosen.append((family, try staticIndex(of: address, for: claim, in: state)))
+            } else if let index = dynamicIndex(for: claim, in: state) {
+                chosen.append((family, index))
+            } else {
+                throw .exhausted(family)
+            }
+        }
+        return chosen.map { family, index in
+            states[family]!.take(index, for: claim)
+            return allocatedAddress(states[family]!.space.address(at: index))
+        }
+    }
+
+    private func staticIndex(
+        of address: IPAddress,
+        for claim: ClaimIdentity,
+        in state: FamilyState
+    ) throws(AllocationError) -> UInt128 {
+        guard let index = state.space.index(of: address) else {
+            let why = layout.unavailability(of: address) ?? .outsidePool
+            if why == .outsidePool { throw .notInPool(address.family, address: address) }
+            throw .excluded(address, why)
+        }
+        guard state.occupied.contains(index) else { return index }
+        switch state.coolingHolders[index] {
+        case claim?: return index
+        case nil: throw .inUse(address)
+        default: throw .coolingDown(address)
+        }
+    }
+
+    private func dynamicIndex(for claim: ClaimIdentity, in state: FamilyState) -> UInt128? {
+        if let cooling = state.coolingByClaim[claim] { return cooling }
+        guard state.space.size > 0 else { return nil }
+        switch strategy {
+        case .sequential:
+            return state.occupied.firstUnoccupied(atOrAfter: 0)
+        case .hashed:
+            return state.occupied.firstUnoccupied(wrappingFrom: Self.preferredIndex(for: claim, size: state.space.size))
+        }
+    }
+
+    /// The index a `Hashed` pool of `size` addresses prefers for `claim`:
+    /// FNV-1a 64 of `namespace/name`, modulo `size`.
+    public static func preferredIndex(for claim: ClaimIdentity, size: UInt128) -> UInt128 {
+        UInt128(FNV1a64.hash(claim.key)) % size
+    }
+
+    private func allocatedAddress(_ address: IPAddress) -> AllocatedAddress {
+        AllocatedAddress(
+            address: address,
+            prefixLength: layout.prefix(containing: address)?.length ?? address.family.bitWidth,
+            gateway: layout.gateway(for: address)
+        )
+    }
+
+    // MARK: Rebuilding state and releasing
+
+    /// Records `address` as allocated (for example from an existing lease).
+    ///
+    /// - Throws: ``AllocationError/notInPool(_:address:)`` or
+    ///   ``AllocationError/excluded(_:_:)`` when the address is not allocatable
+    ///   here (the caller still owns that lease and must report it), and
+    ///   ``AllocationError/inUse(_:)`` when it is already recorded.
+    public mutating func markAllocated(_ address: IPAddress) throws(AllocationError) {
+        let index = try allocatableIndex(of: address)
+        guard states[address.family]!.occupied.insert(index) else { throw .inUse(address) }
+    }
+
+    /// Records `address` as released by `claim` and cooling down: taken for
+    /// every other claim, free for `claim`. Marks it allocated if it was not.
+    public mutating func markCooling(_ address: IPAddress, releasedBy claim: ClaimIdentity) throws(AllocationError) {
+        let index = try allocatableIndex(of: address)
+        states[address.family]!.cool(index, releasedBy: claim)
+    }
+
+    /// Makes `address` free for everyone; returns whether it was allocated or cooling.
+    @discardableResult
+    public mutating func release(_ address: IPAddress) -> Bool {
+        guard let index = states[address.family]?.space.index(of: address) else { return false }
+        return states[address.family]!.free(index)
+    }
+
+    private func allocatableIndex(of address: IPAddress) throws(AllocationError) -> UInt128 {
+        if let index = states[address.family]?.space.index(of: address) { return index }
+        let why = layout.unavailability(of: address) ?? .outsidePool
+        if why == .outsidePool { throw .notInPool(address.family, address: address) }
+        throw .excluded(address, why)
+    }
+
+    // MARK: Inspection
+
+    /// The state of `address` in this pool.
+    public func state(of address: IPAddress) -> AddressState {
+        guard let state = states[address.family], let index = state.space.index(of: address) else {
+            return .unavailable(layout.unavailability(of: address) ?? .outsidePool)
+        }
+        guard state.occupied.contains(index) else { return .free }
+        if let holder = state.coolingHolders[index] { return .cooling(releasedBy: holder) }
+        return .allocated
+    }
+
+    /// Counts for one family, or `nil` when the pool has no CIDR of it.
+    public func usage(of family: IPAddress.Family) -> FamilyUsage? {
+        guard let state = states[family] else { return nil }
+        let cooling = UInt128(state.coolingHolders.count)
+        return FamilyUsage(
+            size: state.space.size,
+            allocated: state.occupied.count - cooling,
+            cooling: cooling
+        )
+    }
+}
+
+extension PoolAllocator.FamilyState {
+    mutating func take(_ index: UInt128, for claim: ClaimIdentity) {
+        if let holder = coolingHolders.removeValue(forKey: index), coolingByClaim[holder] == index {
+            coolingByClaim[holder] = nil
+        }
+        occupied.insert(index)
+    }
+
+    mutating func cool(_ index: UInt128, releasedBy claim: ClaimIdentity) {
+        occupied.insert(index)
+        if let previous = coolingHolders.updateValue(claim, forKey: index), coolingByClaim[previous] == index {
+            coolingByClaim[previous] = nil
+        }
+        coolingByClaim[claim] = index
+    }
+
+    mutating func free(_ index: UInt128) -> Bool {
+        if let holder = coolingHolders.removeValue(forKey: index), coolingByClaim[holder] == index {
+            coolingByClaim[holder] = nil
+        }
+        return occupied.remove(index)
+    }
+}
+
+/// The state of one address in one pool.
+public enum AddressState: Hashable, Sendable {
+    case free
+    case allocated
+    case cooling(releasedBy: ClaimIdentity)
+    case unavailable(AddressUnavailability)
+}
+
+/// Address counts of one family in one pool. All exact, for any pool size.
+public struct FamilyUsage: Hashable, Sendable {
+    /// Allocatable addresses.
+    public let size: UInt128
+    /// Addresses held by claims.
+    public let allocated: UInt128
+    /// Released addresses still cooling down.
+    public let cooling: UInt128
+
+    public init(size: UInt128, allocated: UInt128, cooling: UInt128) {
+        self.size = size
+        self.allocated = allocated
+        self.cooling = cooling
+    }
+
+    /// Addresses any claim may take now.
+    public var free: UInt128 { size - allocated - cooling }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+
+/// `ipamctl validate PATH…`: every problem, or nothing and exit 0.
+struct ValidateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "validate",
+        abstract: "Check manifests the way the controller will, and report every problem.",
+        discussion: """
+            Each problem is printed as FILE:LINE (document N): KIND NAMESPACE/NAME: FIELD: MESSAGE. \
+            Exits 1 when any problem is found.
+            """
+    )
+
+    @Argument(help: "Manifest files or directories; - reads standard input.")
+    var paths: [String]
+
+    func run() throws {
+        let input = ManifestInput.load(paths)
+        guard input.problems.isEmpty else {
+            input.printProblems()
+            throw ExitCode(1)
+        }
+        print("\(input.objects.count) objects, no problems")
+    }
+}
+
+/// Manifests read and checked, shared by `plan` and `validate` so that both
+/// refuse exactly the same input.
+struct ManifestInput {
+    var objects: [ManifestObject]
+    var problems: [ManifestProblem]
+
+    static func load(_ paths: [String]) -> ManifestInput {
+        let read = ManifestReader().read(paths)
+        let problems = read.problems + ManifestValidator().problems(in: read.objects)
+        return ManifestInput(objects: read.objects, problems: problems)
+    }
+
+    func printProblems() {
+        var standardError = StandardError()
+        for problem in problems { print(problem, to: &standardError) }
+        print("\(problems.count) problem\(problems.count == 1 ? "" : "s") found", to: &standardError)
+    }
+}
+
+/// Standard error as a `print(_:to:)` target.
+struct StandardError: TextOutputStream {
+    mutating func write(_ string: String) {
+        FileHandle.standardError.write(Data(string.utf8))
+    }
+}

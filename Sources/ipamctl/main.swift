@@ -1,0 +1,3 @@
+import IPAMCtlKit
+
+IPAMCtl.main()
