@@ -12,9 +12,14 @@
 //   IPAMCtlKit      manifest reading and the `ipamctl` commands (IPAMModel, Yams, ArgumentParser)
 //   ipamctl         the command-line entry point
 //
-// Benchmarks live in their own package under Benchmarks/ so that `swift test`
-// does not build the benchmark harness and its dependencies.
+// The benchmarks (Benchmarks/, ordo-one/benchmark) are part of the package
+// only when IPAM_BENCHMARKS is set, so that `swift test` and CI never build
+// the benchmark harness and its dependencies:
+//
+//   IPAM_BENCHMARKS=1 swift package --disable-sandbox benchmark
 import PackageDescription
+
+import class Foundation.ProcessInfo
 
 let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
@@ -76,3 +81,21 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+if ProcessInfo.processInfo.environment["IPAM_BENCHMARKS"] != nil {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"])
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "AllocatorBenchmarks",
+            dependencies: [
+                "IPAM",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/AllocatorBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}

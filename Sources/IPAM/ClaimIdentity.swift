@@ -5,14 +5,31 @@
 public struct ClaimIdentity: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let namespace: String
     public let name: String
+    /// FNV-1a 64 of the UTF-8 bytes of ``key``, computed once: the `Hashed`
+    /// strategy needs it on every allocation.
+    public let placementHash: UInt64
 
     public init(namespace: String, name: String) {
         self.namespace = namespace
         self.name = name
+        var hash = FNV1a64.offsetBasis
+        for byte in namespace.utf8 { hash = FNV1a64.step(hash, byte) }
+        hash = FNV1a64.step(hash, UInt8(ascii: "/"))
+        for byte in name.utf8 { hash = FNV1a64.step(hash, byte) }
+        self.placementHash = hash
     }
 
     /// `namespace/name`.
     public var key: String { "\(namespace)/\(name)" }
+
+    public static func == (lhs: ClaimIdentity, rhs: ClaimIdentity) -> Bool {
+        lhs.namespace == rhs.namespace && lhs.name == rhs.name
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(namespace)
+        hasher.combine(name)
+    }
 
     public var description: String { key }
 

@@ -11,11 +11,14 @@ public enum FNV1a64 {
     /// The hash of `bytes`.
     public static func hash(_ bytes: some Sequence<UInt8>) -> UInt64 {
         var hash = offsetBasis
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* prime
-        }
+        for byte in bytes { hash = step(hash, byte) }
         return hash
+    }
+
+    /// One round: the hash so far combined with the next byte.
+    @inlinable
+    public static func step(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+        (hash ^ UInt64(byte)) &* prime
     }
 
     /// The hash of the UTF-8 encoding of `text`.

@@ -43,6 +43,12 @@ struct OccupancyBitmap: Sendable {
         self.summaries = Array(repeating: [:], count: max(0, positions.count - 2))
     }
 
+    /// Bytes of hash-table storage at the current capacities (keys and words).
+    var approximateMemoryBytes: Int {
+        let entry = MemoryLayout<UInt128>.stride + MemoryLayout<UInt64>.stride
+        return (leaves.capacity + summaries.reduce(0) { $0 + $1.capacity }) * entry
+    }
+
     /// Whether `index` is occupied.
     func contains(_ index: UInt128) -> Bool {
         guard let word = leaves[index >> 6] else { return false }

@@ -111,7 +111,9 @@ public struct PoolAllocator: Sendable {
     /// The index a `Hashed` pool of `size` addresses prefers for `claim`:
     /// FNV-1a 64 of `namespace/name`, modulo `size`.
     public static func preferredIndex(for claim: ClaimIdentity, size: UInt128) -> UInt128 {
-        UInt128(FNV1a64.hash(claim.key)) % size
+        // 64-bit division when the size allows: 128-bit division is a slow library call.
+        if let small = UInt64(exactly: size) { return UInt128(claim.placementHash % small) }
+        return UInt128(claim.placementHash) % size
     }
 
     private func allocatedAddress(_ address: IPAddress) -> AllocatedAddress {
@@ -166,6 +168,16 @@ public struct PoolAllocator: Sendable {
         guard state.occupied.contains(index) else { return .free }
         if let holder = state.coolingHolders[index] { return .cooling(releasedBy: holder) }
         return .allocated
+    }
+
+    /// An estimate of the bytes this allocator's state occupies (hash table
+    /// storage at its current capacity), for capacity planning and metrics.
+    public var approximateMemoryBytes: Int {
+        states.values.reduce(0) { total, state in
+            total + state.occupied.approximateMemoryBytes
+                + state.coolingHolders.capacity * (MemoryLayout<UInt128>.stride + MemoryLayout<ClaimIdentity>.stride)
+                + state.coolingByClaim.capacity * (MemoryLayout<UInt128>.stride + MemoryLayout<ClaimIdentity>.stride)
+        }
     }
 
     /// Counts for one family, or `nil` when the pool has no CIDR of it.

@@ -72,14 +72,17 @@ public struct ManifestReader {
 
     /// Reads the documents of one file's text.
     func read(text: String, file: String, into result: inout Result) {
-        let documents: [Node]
+        // Documents one at a time: a syntax error in a later document still
+        // leaves the earlier ones read (Yams' `compose_all` sequence would
+        // end silently at the error).
+        var documents: [Node] = []
         do {
-            documents = Array(try Yams.compose_all(yaml: text))
+            let parser = try Parser(yaml: text)
+            while let document = try parser.nextRoot() { documents.append(document) }
         } catch {
             result.problems.append(ManifestProblem(
-                source: ManifestSource(file: file, document: 1, line: 1), object: nil, field: nil,
-                message: "not valid YAML: \(Self.describe(error))"))
-            return
+                source: ManifestSource(file: file, document: documents.count + 1, line: Self.line(of: error) ?? 1),
+                object: nil, field: nil, message: "not valid YAML: \(Self.describe(error))"))
         }
         for (index, node) in documents.enumerated() {
             let source = ManifestSource(file: file, document: index + 1, line: node.mark?.line ?? 1)
@@ -159,17 +162,37 @@ public struct ManifestReader {
     }
 
     private static func describe(_ type: Any.Type) -> String {
+        let name = String(describing: type)
         switch type {
-        case is String.Type: "a string"
-        case is Bool.Type: "true or false"
-        case is Int.Type, is Int32.Type, is Int64.Type: "an integer"
-        case is [Any].Type: "a list"
-        default: "a \(type)"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        case is Int.Type, is Int32.Type, is Int64.Type: return "an integer"
+        default:
+            if name.hasPrefix("Array") || name.hasSuffix("Sequence") { return "a list" }
+            if name.hasPrefix("Dictionary") || name.hasSuffix("Mapping") || name.hasSuffix("KeyedContainer") {
+                return "a mapping"
+            }
+            return "a \(name)"
         }
     }
 
     static func describe(_ error: any Error) -> String {
-        if let yaml = error as? YamlError { return "\(yaml)".replacingOccurrences(of: "\n", with: " ") }
+        if let yaml = error as? YamlError {
+            switch yaml {
+            case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+                .composer(_, let problem, let mark, _):
+                return "\(problem) at line \(mark.line), column \(mark.column)"
+            default:
+                return "\(yaml)".replacingOccurrences(of: "\n", with: " ")
+            }
+        }
         return "\(error)"
+    }
+
+    static func line(of error: any Error) -> Int? {
+        switch error as? YamlError {
+        case .scanner(_, _, let mark, _)?, .parser(_, _, let mark, _)?, .composer(_, _, let mark, _)?: mark.line
+        default: nil
+        }
     }
 }

@@ -13,7 +13,7 @@ import KubernetesCore
 public struct ManifestValidator {
     public init() {}
 
-    /// Every problem, in source order.
+    /// Every problem, grouped by check.
     public func problems(in objects: [ManifestObject]) -> [ManifestProblem] {
         var problems: [ManifestProblem] = []
         func report(_ object: ManifestObject, _ field: String?, _ message: String) {
@@ -107,6 +107,6 @@ public struct ManifestValidator {
                 }
             }
         }
-        return problems.sorted { ($0.source?.file ?? "", $0.source?.document ?? 0) < ($1.source?.file ?? "", $1.source?.document ?? 0) }
+        return problems
     }
 }

@@ -34,7 +34,13 @@ struct ManifestInput {
     static func load(_ paths: [String]) -> ManifestInput {
         let read = ManifestReader().read(paths)
         let problems = read.problems + ManifestValidator().problems(in: read.objects)
-        return ManifestInput(objects: read.objects, problems: problems)
+        // Source order (file, document); the sort is made stable by the original position.
+        let ordered = problems.enumerated().sorted { a, b in
+            let keyA = (a.element.source?.file ?? "", a.element.source?.document ?? 0, a.offset)
+            let keyB = (b.element.source?.file ?? "", b.element.source?.document ?? 0, b.offset)
+            return keyA < keyB
+        }.map(\.element)
+        return ManifestInput(objects: read.objects, problems: ordered)
     }
 
     func printProblems() {

@@ -21,6 +21,20 @@ public struct ClaimDefinition: Hashable, Sendable {
 
     /// Validates `claim`, collecting every problem with its field path.
     public init(validating claim: IPClaim) throws(ValidationFailure) {
+        self = try Self.validated(claim)
+    }
+
+    private init(
+        identity: ClaimIdentity, uid: String?, target: PoolTarget, request: AllocationRequest, ownerPod: OwnerReference?
+    ) {
+        self.identity = identity
+        self.uid = uid
+        self.target = target
+        self.request = request
+        self.ownerPod = ownerPod
+    }
+
+    private static func validated(_ claim: IPClaim) throws(ValidationFailure) -> ClaimDefinition {
         var problems: [ValidationProblem] = []
         let name = claim.metadata.name ?? ""
         let namespace = claim.metadata.namespace ?? ""
@@ -67,7 +81,11 @@ public struct ClaimDefinition: Hashable, Sendable {
         }
         if spec.ipFamilies == nil {
             // Default: the families of the static addresses, else IPv4 alone.
-            families = addresses.isEmpty ? [.ipv4] : addresses.map(\.family)
+            // Each family once, in the order of the addresses; a second address of
+            // one family is then reported against spec.addresses.
+            families = []
+            for address in addresses where !families.contains(address.family) { families.append(address.family) }
+            if families.isEmpty { families = [.ipv4] }
         }
 
         var request: AllocationRequest?
@@ -83,10 +101,11 @@ public struct ClaimDefinition: Hashable, Sendable {
         }
         guard problems.isEmpty, let target, let request else { throw ValidationFailure(problems) }
 
-        self.identity = ClaimIdentity(namespace: namespace, name: name)
-        self.uid = claim.metadata.uid
-        self.target = target
-        self.request = request
-        self.ownerPod = claim.metadata.ownerReferences?.first { $0.kind == "Pod" && $0.apiVersion == "v1" }
+        return ClaimDefinition(
+            identity: ClaimIdentity(namespace: namespace, name: name),
+            uid: claim.metadata.uid,
+            target: target,
+            request: request,
+            ownerPod: claim.metadata.ownerReferences?.first { $0.kind == "Pod" && $0.apiVersion == "v1" })
     }
 }

@@ -41,11 +41,14 @@ public enum PodClaim {
         }
         let claim = IPClaim(metadata: metadata, spec: spec)
         // Validate now, translating claim fields back into the annotations they came from.
-        do {
-            _ = try ClaimDefinition(validating: claim)
-        } catch {
-            problems += error.problems.map { problem in
-                ValidationProblem(field: annotationField(for: problem.field) ?? problem.field, message: problem.message)
+        // Skipped when an annotation did not parse: the claim would only repeat that.
+        if problems.isEmpty {
+            do {
+                _ = try ClaimDefinition(validating: claim)
+            } catch {
+                problems += error.problems.map { problem in
+                    ValidationProblem(field: annotationField(for: problem.field) ?? problem.field, message: problem.message)
+                }
             }
         }
         guard problems.isEmpty else { throw ValidationFailure(problems) }

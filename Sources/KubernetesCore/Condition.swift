@@ -6,7 +6,7 @@ public import Foundation
 /// - `type` is CamelCase (`Ready`, `Bound`) and unique within one object's list.
 /// - `reason` is a non-empty CamelCase word for machines (the CRD schema requires
 ///   `^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$`); `message` is for humans and may be empty.
-/// - `lastTransitionTime` changes only when `status` changes; use ``Swift/Array/set(_:)`` to keep
+/// - `lastTransitionTime` changes only when `status` changes; `[Condition].set(_:)` keeps
 ///   it that way.
 ///
 /// Coding: `lastTransitionTime` is an RFC 3339 string with second precision; `reason` and

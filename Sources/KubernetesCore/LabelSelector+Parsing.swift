@@ -12,20 +12,23 @@ extension LabelSelector {
     /// | `!k` | `k` absent | `DoesNotExist` |
     ///
     /// As in Kubernetes: whitespace around tokens is ignored; a value may be empty (`k=`,
-    /// `k in (a,)`, `k in ()` all include the empty value); `in` and `notin` are operators only
-    /// after a key; an empty (or all-blank) string is the selector that matches everything. Keys
-    /// and values are validated like ``LabelValidation``. A repeated `k=v` with a different value is
-    /// kept as an extra `In` requirement, so that the result still selects nothing (Kubernetes'
-    /// own conversion would silently keep the last value).
+    /// `k in (a,)`, `k in ()` all include the empty value); an empty (or all-blank) string is the
+    /// selector that matches everything; keys and values are validated like ``LabelValidation``;
+    /// `<` and `>` are refused (they exist only for node selectors).
+    ///
+    /// Unlike Kubernetes: `in` and `notin` are operators only after a key, so they can also be
+    /// keys and values; and a repeated `k=v` with a different value is kept as an extra `In`
+    /// requirement, so that the result still selects nothing (Kubernetes' conversion to
+    /// `metav1.LabelSelector` silently keeps the last value).
     ///
     /// - Throws: ``LabelSelectorParseError`` with the input, position and reason.
     public init(parsing input: String) throws(LabelSelectorParseError) {
-        var parser = Parser(input: input)
+        var parser = LabelSelectorParser(input: input)
         self = try parser.parse()
     }
 }
 
-private struct Parser {
+private struct LabelSelectorParser {
     enum Token: Equatable {
         case identifier(String)
         case bang, equals, doubleEquals, notEquals, openParenthesis, closeParenthesis, comma

@@ -83,7 +83,7 @@ struct IPAddressFormattingTests {
         }
         var best: Range<Int>?
         for start in 0..<8 {
-            for end in (start + 2)...8 where groups[start..<end].allSatisfy({ $0 == 0 }) {
+            for end in stride(from: start + 2, through: 8, by: 1) where groups[start..<end].allSatisfy({ $0 == 0 }) {
                 if end - start > (best?.count ?? 1) { best = start..<end }
             }
         }

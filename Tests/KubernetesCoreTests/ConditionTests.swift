@@ -25,7 +25,8 @@ import Testing
         let condition = Condition(type: "Ready", status: .true, lastTransitionTime: Self.t0, reason: "Ready")
         #expect(
             try encodedJSON(condition)
-                == #"{"lastTransitionTime":"2024-01-02T03:04:05Z","message":"","reason":"Ready","status":"True","type":"Ready"}"#)
+                == #"{"lastTransitionTime":"2024-01-02T03:04:05Z","message":"","reason":"Ready","status":"True","type":"Ready"}"#
+        )
     }
 
     @Test(arguments: ["True", "False", "Unknown"])
@@ -48,10 +49,13 @@ import Testing
 
     // MARK: Array helpers
 
-    static func ready(_ status: ConditionStatus, at time: Date = t0, reason: String = "Ready", message: String = "",
-                      generation: Int64? = 1) -> Condition {
-        Condition(type: "Ready", status: status, observedGeneration: generation, lastTransitionTime: time,
-                  reason: reason, message: message)
+    static func ready(
+        _ status: ConditionStatus, at time: Date = t0, reason: String = "Ready", message: String = "",
+        generation: Int64? = 1
+    ) -> Condition {
+        Condition(
+            type: "Ready", status: status, observedGeneration: generation, lastTransitionTime: time,
+            reason: reason, message: message)
     }
 
     static let exhausted = Condition(type: "Exhausted", status: .false, lastTransitionTime: t0, reason: "Available")

@@ -20,7 +20,11 @@ import Testing
         ("example.com/team=web", LabelSelector(matchLabels: ["example.com/team": "web"])),
         ("a=in", LabelSelector(matchLabels: ["a": "in"])),
         ("a=1,a=1", LabelSelector(matchLabels: ["a": "1"])),
-        ("a=1,a=2", LabelSelector(matchLabels: ["a": "1"], matchExpressions: [Requirement(key: "a", operator: .in, values: ["2"])])),
+        (
+            "a=1,a=2",
+            LabelSelector(
+                matchLabels: ["a": "1"], matchExpressions: [Requirement(key: "a", operator: .in, values: ["2"])])
+        ),
         ("env!=dev", expressions(Requirement(key: "env", operator: .notIn, values: ["dev"]))),
         ("env!=", expressions(Requirement(key: "env", operator: .notIn, values: [""]))),
         ("zone in (a,b)", expressions(Requirement(key: "zone", operator: .in, values: ["a", "b"]))),

@@ -11,47 +11,48 @@ import Testing
     static let webNotDev = LabelSelector(
         matchLabels: ["tier": "web"], matchExpressions: [Requirement(key: "env", operator: .notIn, values: ["dev"])])
 
-    @Test(arguments: [
-        // Empty selectors select everything.
-        (LabelSelector(), [:], true),
-        (LabelSelector(), ["a": "b"], true),
-        (LabelSelector(matchLabels: [:], matchExpressions: []), ["a": "b"], true),
-        // matchLabels: exact equality, extra labels allowed; absent is not "".
-        (LabelSelector(matchLabels: ["tier": "web"]), ["tier": "web"], true),
-        (LabelSelector(matchLabels: ["tier": "web"]), ["tier": "web", "x": "y"], true),
-        (LabelSelector(matchLabels: ["tier": "web"]), ["tier": "db"], false),
-        (LabelSelector(matchLabels: ["tier": "web"]), [:], false),
-        (LabelSelector(matchLabels: ["tier": ""]), ["tier": ""], true),
-        (LabelSelector(matchLabels: ["tier": ""]), [:], false),
-        // In: key present with a listed value.
-        (expression("zone", .in, ["a", "b"]), ["zone": "a"], true),
-        (expression("zone", .in, ["a", "b"]), ["zone": "c"], false),
-        (expression("zone", .in, ["a", "b"]), [:], false),
-        // NotIn: key absent, or value not listed.
-        (expression("zone", .notIn, ["a", "b"]), ["zone": "c"], true),
-        (expression("zone", .notIn, ["a", "b"]), [:], true),
-        (expression("zone", .notIn, ["a", "b"]), ["zone": "a"], false),
-        // Exists / DoesNotExist.
-        (expression("gpu", .exists), ["gpu": ""], true),
-        (expression("gpu", .exists, []), ["gpu": "yes"], true),
-        (expression("gpu", .exists), [:], false),
-        (expression("legacy", .doesNotExist), [:], true),
-        (expression("legacy", .doesNotExist), ["legacy": "true"], false),
-        // matchLabels and matchExpressions are ANDed.
-        (webNotDev, ["tier": "web", "env": "prod"], true),
-        (webNotDev, ["tier": "web"], true),
-        (webNotDev, ["tier": "web", "env": "dev"], false),
-        (webNotDev, ["env": "prod"], false),
-        // Invalid selectors select nothing.
-        (expression("zone", .in, []), ["zone": ""], false),
-        (expression("zone", .notIn), ["zone": "a"], false),
-        (expression("zone", .notIn, []), [:], false),
-        (expression("gpu", .exists, ["yes"]), ["gpu": "yes"], false),
-        (expression("legacy", .doesNotExist, ["x"]), [:], false),
-        (expression("size", .other("Gt"), ["3"]), ["size": "5"], false),
-        (LabelSelector(matchLabels: ["a b": "x"]), ["a b": "x"], false),
-        (LabelSelector(matchLabels: ["a": "x y"]), ["a": "x y"], false),
-    ] as [(LabelSelector, [String: String], Bool)])
+    @Test(
+        arguments: [
+            // Empty selectors select everything.
+            (LabelSelector(), [:], true),
+            (LabelSelector(), ["a": "b"], true),
+            (LabelSelector(matchLabels: [:], matchExpressions: []), ["a": "b"], true),
+            // matchLabels: exact equality, extra labels allowed; absent is not "".
+            (LabelSelector(matchLabels: ["tier": "web"]), ["tier": "web"], true),
+            (LabelSelector(matchLabels: ["tier": "web"]), ["tier": "web", "x": "y"], true),
+            (LabelSelector(matchLabels: ["tier": "web"]), ["tier": "db"], false),
+            (LabelSelector(matchLabels: ["tier": "web"]), [:], false),
+            (LabelSelector(matchLabels: ["tier": ""]), ["tier": ""], true),
+            (LabelSelector(matchLabels: ["tier": ""]), [:], false),
+            // In: key present with a listed value.
+            (expression("zone", .in, ["a", "b"]), ["zone": "a"], true),
+            (expression("zone", .in, ["a", "b"]), ["zone": "c"], false),
+            (expression("zone", .in, ["a", "b"]), [:], false),
+            // NotIn: key absent, or value not listed.
+            (expression("zone", .notIn, ["a", "b"]), ["zone": "c"], true),
+            (expression("zone", .notIn, ["a", "b"]), [:], true),
+            (expression("zone", .notIn, ["a", "b"]), ["zone": "a"], false),
+            // Exists / DoesNotExist.
+            (expression("gpu", .exists), ["gpu": ""], true),
+            (expression("gpu", .exists, []), ["gpu": "yes"], true),
+            (expression("gpu", .exists), [:], false),
+            (expression("legacy", .doesNotExist), [:], true),
+            (expression("legacy", .doesNotExist), ["legacy": "true"], false),
+            // matchLabels and matchExpressions are ANDed.
+            (webNotDev, ["tier": "web", "env": "prod"], true),
+            (webNotDev, ["tier": "web"], true),
+            (webNotDev, ["tier": "web", "env": "dev"], false),
+            (webNotDev, ["env": "prod"], false),
+            // Invalid selectors select nothing.
+            (expression("zone", .in, []), ["zone": ""], false),
+            (expression("zone", .notIn), ["zone": "a"], false),
+            (expression("zone", .notIn, []), [:], false),
+            (expression("gpu", .exists, ["yes"]), ["gpu": "yes"], false),
+            (expression("legacy", .doesNotExist, ["x"]), [:], false),
+            (expression("size", .other("Gt"), ["3"]), ["size": "5"], false),
+            (LabelSelector(matchLabels: ["a b": "x"]), ["a b": "x"], false),
+            (LabelSelector(matchLabels: ["a": "x y"]), ["a": "x y"], false),
+        ] as [(LabelSelector, [String: String], Bool)])
     func matching(selector: LabelSelector, labels: [String: String], expected: Bool) {
         #expect(selector.matches(labels) == expected)
     }
@@ -102,7 +103,9 @@ import Testing
             ])
         #expect(problems[2].message == "must be specified when operator is In")
         #expect(problems[4].message == "may not be specified when operator is Exists")
-        #expect(problems[7].description.hasPrefix("spec.poolSelector.matchExpressions[5].operator: unsupported operator \"Gt\""))
+        #expect(
+            problems[7].description.hasPrefix(
+                "spec.poolSelector.matchExpressions[5].operator: unsupported operator \"Gt\""))
         #expect(selector.validate().first?.field == "matchLabels[bad key]")
     }
 

@@ -83,7 +83,8 @@ import Testing
     @Test func acceptsFractionalAndOffsetTimestamps() throws {
         let meta = try decode(
             ObjectMeta.self,
-            from: #"{"creationTimestamp": "2024-01-02T03:04:05.750Z", "deletionTimestamp": "2024-01-02T05:04:05+02:00"}"#)
+            from:
+                #"{"creationTimestamp": "2024-01-02T03:04:05.750Z", "deletionTimestamp": "2024-01-02T05:04:05+02:00"}"#)
         #expect(meta.creationTimestamp == Date(timeIntervalSince1970: 1_704_164_645.75))
         #expect(meta.deletionTimestamp == Date(timeIntervalSince1970: 1_704_164_645))
     }
@@ -98,7 +99,8 @@ import Testing
     @Test func ignoresTheDecodersDateStrategy() throws {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .secondsSince1970
-        let meta = try decoder.decode(ObjectMeta.self, from: Data(#"{"creationTimestamp":"1970-01-01T00:01:00Z"}"#.utf8))
+        let meta = try decoder.decode(
+            ObjectMeta.self, from: Data(#"{"creationTimestamp":"1970-01-01T00:01:00Z"}"#.utf8))
         #expect(meta.creationTimestamp == Date(timeIntervalSince1970: 60))
     }
 

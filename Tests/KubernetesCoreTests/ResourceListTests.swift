@@ -18,7 +18,8 @@ import Testing
         #expect(list.apiVersion == "v1")
         #expect(
             list.metadata
-                == ListMeta(resourceVersion: "98765", continue: "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ", remainingItemCount: 42))
+                == ListMeta(
+                    resourceVersion: "98765", continue: "eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ", remainingItemCount: 42))
         #expect(list.items.map(\.metadata.name) == ["a", "b"])
     }
 

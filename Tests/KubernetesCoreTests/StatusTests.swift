@@ -33,7 +33,8 @@ import Testing
         #expect(status.reason == .invalid)
         #expect(
             status.details?.causes == [
-                Status.Cause(reason: "FieldValueInvalid", message: "Invalid value: \"10.10.0.0/33\"", field: "spec.cidrs[0]")
+                Status.Cause(
+                    reason: "FieldValueInvalid", message: "Invalid value: \"10.10.0.0/33\"", field: "spec.cidrs[0]")
             ])
     }
 

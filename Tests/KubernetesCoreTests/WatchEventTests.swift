@@ -2,7 +2,8 @@ import KubernetesCore
 import Testing
 
 @Suite struct WatchEventTests {
-    static let podJSON = #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-0","namespace":"shop","resourceVersion":"11"}}"#
+    static let podJSON =
+        #"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"web-0","namespace":"shop","resourceVersion":"11"}}"#
     static let pod = Pod(metadata: ObjectMeta(name: "web-0", namespace: "shop", resourceVersion: "11"))
 
     @Test(arguments: [
@@ -68,6 +69,7 @@ import Testing
     @Test func encodesBookmarksAsTheServerDoes() throws {
         #expect(
             try encodedJSON(WatchEvent<Pod>.bookmark(resourceVersion: "99"))
-                == #"{"object":{"apiVersion":"v1","kind":"Pod","metadata":{"resourceVersion":"99"}},"type":"BOOKMARK"}"#)
+                == #"{"object":{"apiVersion":"v1","kind":"Pod","metadata":{"resourceVersion":"99"}},"type":"BOOKMARK"}"#
+        )
     }
 }

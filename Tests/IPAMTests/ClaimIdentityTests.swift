@@ -1,0 +1,42 @@
+import Testing
+
+@testable import IPAM
+
+@Suite("ClaimIdentity")
+struct ClaimIdentityTests {
+    @Test func keyAndDescription() {
+        let claim = ClaimIdentity(namespace: "shop", name: "web-0")
+        #expect(claim.key == "shop/web-0")
+        #expect(claim.description == "shop/web-0")
+        #expect(claim.namespace == "shop")
+        #expect(claim.name == "web-0")
+    }
+
+    /// Canonical batch order: by namespace, then name (not by the joined key).
+    @Test func orderedByNamespaceThenName() {
+        let claims = [
+            ClaimIdentity(namespace: "b", name: "a"),
+            ClaimIdentity(namespace: "a-b", name: "a"),
+            ClaimIdentity(namespace: "a", name: "z"),
+            ClaimIdentity(namespace: "a", name: "b"),
+            ClaimIdentity(namespace: "a", name: "a"),
+        ]
+        #expect(claims.sorted().map(\.key) == ["a/a", "a/b", "a/z", "a-b/a", "b/a"])
+        // By key, "a-b/a" < "a/a" ('-' < '/'); the canonical order is not that.
+        #expect(ClaimIdentity(namespace: "a", name: "z") < ClaimIdentity(namespace: "a-b", name: "a"))
+        #expect(!(ClaimIdentity(namespace: "a", name: "a") < ClaimIdentity(namespace: "a", name: "a")))
+    }
+
+    @Test func equality() {
+        #expect(ClaimIdentity(namespace: "a", name: "b") == ClaimIdentity(namespace: "a", name: "b"))
+        #expect(ClaimIdentity(namespace: "a", name: "b") != ClaimIdentity(namespace: "b", name: "a"))
+    }
+
+    @Test func strategyNames() {
+        #expect(AllocationStrategy.allCases == [.sequential, .hashed])
+        #expect(AllocationStrategy(rawValue: "Sequential") == .sequential)
+        #expect(AllocationStrategy(rawValue: "Hashed") == .hashed)
+        #expect(AllocationStrategy(rawValue: "hashed") == nil)
+        #expect(AllocationStrategy(rawValue: "Random") == nil)
+    }
+}
