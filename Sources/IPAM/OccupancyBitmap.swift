@@ -63,7 +63,7 @@ struct OccupancyBitmap: Sendable {
         var word = index >> 6
         var full = false
         var inserted = false
-        modify(&leaves, word) { value in
+        Self.modify(&leaves, word) { value in
             inserted = value & bit == 0
             value |= bit
             full = value == .max
@@ -75,7 +75,7 @@ struct OccupancyBitmap: Sendable {
         while full, level < summaries.count {
             let summaryBit: UInt64 = 1 << UInt64(word & 63)
             word >>= 6
-            modify(&summaries[level], word) { value in
+            Self.modify(&summaries[level], word) { value in
                 value |= summaryBit
                 full = value == .max
             }
@@ -145,8 +145,13 @@ struct OccupancyBitmap: Sendable {
     }
 
     /// Mutates `dictionary[key]` (zero when absent) in place with one lookup.
+    ///
+    /// Static on purpose: as an instance method, the call would read `self`
+    /// while `self.leaves` is being modified, so unoptimized builds copy
+    /// `self` and with it the dictionary (copy-on-write), making every insert
+    /// cost O(occupied words).
     @inline(__always)
-    private func modify(_ dictionary: inout [UInt128: UInt64], _ key: UInt128, _ body: (inout UInt64) -> Void) {
+    private static func modify(_ dictionary: inout [UInt128: UInt64], _ key: UInt128, _ body: (inout UInt64) -> Void) {
         body(&dictionary[key, default: 0])
     }
 }

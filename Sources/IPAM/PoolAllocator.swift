@@ -34,8 +34,10 @@ public struct PoolAllocator: Sendable {
         var occupied: OccupancyBitmap
         /// Cooling index → the claim that released it.
         var coolingHolders: [UInt128: ClaimIdentity] = [:]
-        /// Claim → its most recently released, still cooling index.
-        var coolingByClaim: [ClaimIdentity: UInt128] = [:]
+        /// Claim → its still cooling indices, oldest release first (usually one).
+        /// The last is the one the claim gets back; when it stops cooling, the
+        /// one before it is next, so a claim never loses a cooling address.
+        var coolingByClaim: [ClaimIdentity: [UInt128]] = [:]
 
         init(space: AddressSpace) {
             self.space = space
@@ -98,7 +100,7 @@ public struct PoolAllocator: Sendable {
     }
 
     private func dynamicIndex(for claim: ClaimIdentity, in state: FamilyState) -> UInt128? {
-        if let cooling = state.coolingByClaim[claim] { return cooling }
+        if let cooling = state.coolingByClaim[claim]?.last { return cooling }
         guard state.space.size > 0 else { return nil }
         switch strategy {
         case .sequential:
@@ -194,25 +196,31 @@ public struct PoolAllocator: Sendable {
 
 extension PoolAllocator.FamilyState {
     mutating func take(_ index: UInt128, for claim: ClaimIdentity) {
-        if let holder = coolingHolders.removeValue(forKey: index), coolingByClaim[holder] == index {
-            coolingByClaim[holder] = nil
+        if let holder = coolingHolders.removeValue(forKey: index) {
+            forgetCooling(index, of: holder)
         }
         occupied.insert(index)
     }
 
     mutating func cool(_ index: UInt128, releasedBy claim: ClaimIdentity) {
         occupied.insert(index)
-        if let previous = coolingHolders.updateValue(claim, forKey: index), coolingByClaim[previous] == index {
-            coolingByClaim[previous] = nil
+        if let previous = coolingHolders.updateValue(claim, forKey: index) {
+            forgetCooling(index, of: previous)
         }
-        coolingByClaim[claim] = index
+        coolingByClaim[claim, default: []].append(index)
     }
 
     mutating func free(_ index: UInt128) -> Bool {
-        if let holder = coolingHolders.removeValue(forKey: index), coolingByClaim[holder] == index {
-            coolingByClaim[holder] = nil
+        if let holder = coolingHolders.removeValue(forKey: index) {
+            forgetCooling(index, of: holder)
         }
         return occupied.remove(index)
+    }
+
+    /// Removes `index` from the cooling indices of `holder`.
+    private mutating func forgetCooling(_ index: UInt128, of holder: ClaimIdentity) {
+        coolingByClaim[holder]?.removeAll { $0 == index }
+        if coolingByClaim[holder]?.isEmpty == true { coolingByClaim[holder] = nil }
     }
 }
 

@@ -60,11 +60,11 @@ public struct PoolLayout: Hashable, Sendable {
     /// The gateway to hand out with `address`: the first gateway of its family
     /// inside the same prefix, else the first gateway of its family.
     public func gateway(for address: IPAddress) -> IPAddress? {
-        let sameFamily = gateways.filter { $0.family == address.family }
-        if let prefix = prefix(containing: address), let inside = sameFamily.first(where: prefix.contains) {
+        // Called for every allocation: plain searches, no intermediate arrays.
+        if let prefix = prefix(containing: address), let inside = gateways.first(where: prefix.contains) {
             return inside
         }
-        return sameFamily.first
+        return gateways.first { $0.family == address.family }
     }
 
     /// Why `address` is not allocatable in this pool, or `nil` when it is.

@@ -86,8 +86,10 @@ public struct ManifestReader {
         }
         for (index, node) in documents.enumerated() {
             let source = ManifestSource(file: file, document: index + 1, line: node.mark?.line ?? 1)
-            if case .scalar(let scalar) = node, scalar.string.isEmpty || scalar.tag.description.hasSuffix("null") {
-                continue  // an empty document
+            // An empty document, or one that is just `null` or `~` (an unresolved
+            // scalar's tag is not "null" yet, so ask Yams whether it reads as null).
+            if case .scalar(let scalar) = node, scalar.string.isEmpty || node.null != nil {
+                continue
             }
             guard let mapping = node.mapping else {
                 result.problems.append(ManifestProblem(
@@ -107,7 +109,10 @@ public struct ManifestReader {
     private func decode(_ node: Node, apiVersion: String, kind: String, source: ManifestSource, into result: inout Result) {
         let decoder = YAMLDecoder()
         let name = node["metadata"]?["name"]?.string
-        let objectName = "\(kind) \(name ?? "<unnamed>")"
+        // Named as ManifestObject.reference names it: `Kind namespace/name` for namespaced kinds.
+        let isNamespaced = kind == IPClaim.kind || kind == Pod.kind
+        let namespace = node["metadata"]?["namespace"]?.string ?? (isNamespaced ? defaultNamespace : nil)
+        let objectName = "\(kind) \(namespace.map { "\($0)/" } ?? "")\(name ?? "<unnamed>")"
         do {
             let content: ManifestObject.Content
             switch (apiVersion, kind) {
@@ -169,6 +174,8 @@ public struct ManifestReader {
         case is Int.Type, is Int32.Type, is Int64.Type: return "an integer"
         default:
             if name.hasPrefix("Array") || name.hasSuffix("Sequence") { return "a list" }
+            // Yams reports the node kind it wanted: a single value where a list or mapping was found.
+            if name.hasSuffix("Scalar") { return "a single value, not a list or mapping" }
             if name.hasPrefix("Dictionary") || name.hasSuffix("Mapping") || name.hasSuffix("KeyedContainer") {
                 return "a mapping"
             }

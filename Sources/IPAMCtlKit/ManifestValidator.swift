@@ -62,9 +62,12 @@ public struct ManifestValidator {
 
         // Overlapping pools: the newer one loses.
         let definitions = pools.map(\.1)
-        for (loser, conflict) in PoolOverlap.losers(among: definitions) {
-            guard let (object, pool) = pools.first(where: { $0.1.name == loser }) else { continue }
-            let index = pool.layout.cidrs.firstIndex(of: conflict.cidr).map { "spec.cidrs[\($0)]" } ?? "spec.cidrs"
+        // By name: the losers come as a dictionary, whose order changes from run to run.
+        for (loser, conflict) in PoolOverlap.losers(among: definitions).sorted(by: { $0.key < $1.key }) {
+            guard let object = pools.first(where: { $0.1.name == loser })?.0 else { continue }
+            // The index in the spec as written (the layout's CIDRs are sorted).
+            let written: [String] = if case .pool(let pool) = object.content { pool.spec.cidrs } else { [] }
+            let index = written.firstIndex { IPPrefix(parsing: $0) == conflict.cidr }.map { "spec.cidrs[\($0)]" } ?? "spec.cidrs"
             report(object, index, "\(conflict.cidr) overlaps pool \(conflict.winner), which is older; this pool would allocate nothing")
         }
 

@@ -114,14 +114,19 @@ public enum AllocationPlanner {
         var claims: [(IPClaim, ClaimOutcome.Source)] = input.claims.map { ($0, .claim) }
         let written = Set(input.claims.map { ClaimIdentity(namespace: $0.metadata.namespace ?? "", name: $0.metadata.name ?? "") })
         var outcomes: [ClaimOutcome] = []
-        for pod in input.pods {
-            let identity = ClaimIdentity(namespace: pod.metadata.namespace ?? "", name: pod.metadata.name ?? "")
+        // In canonical order, so that notes come out the same whatever the input order.
+        let pods = input.pods.map { pod in
+            (ClaimIdentity(namespace: pod.metadata.namespace ?? "", name: pod.metadata.name ?? ""), pod)
+        }.sorted { $0.0 < $1.0 }
+        for (identity, pod) in pods where PodClaim.isAnnotated(pod) {
+            // A written claim of that name wins even when the Pod's annotations are wrong:
+            // the Pod gets no claim, so they cannot matter (and one outcome per identity).
+            if written.contains(identity) {
+                notes.append("Pod \(identity): an IPClaim of that name already exists and is not owned by the Pod; it is left alone")
+                continue
+            }
             do {
                 guard let claim = try PodClaim.claim(for: pod) else { continue }
-                if written.contains(identity) {
-                    notes.append("Pod \(identity): an IPClaim of that name already exists and is not owned by the Pod; it is left alone")
-                    continue
-                }
                 claims.append((claim, .pod))
             } catch {
                 outcomes.append(ClaimOutcome(
@@ -143,7 +148,9 @@ public enum AllocationPlanner {
                 continue
             }
             if let held = existing[definition.identity], let pool = held.first?.pool {
-                let addresses = held.map { lease in
+                // In the order of the claim's families (primary first), not of the lease names.
+                let rank = { (address: IPAddress) in definition.request.families.firstIndex(of: address.family) ?? .max }
+                let addresses = held.sorted { rank($0.address) < rank($1.address) }.map { lease in
                     let layout = catalog.definitions[lease.pool]!.layout
                     return AllocatedAddress(
                         address: lease.address,

@@ -62,10 +62,11 @@ import Testing
 
     @Test func encodesTypeMetaAndOmitsNilFields() throws {
         let claim = IPClaim(metadata: ObjectMeta(name: "c", namespace: "n"), spec: IPClaimSpec(pool: "blue"))
-        #expect(try encodedJSON(claim) == try canonicalJSON("""
+        let expected = try canonicalJSON("""
             {"apiVersion": "ipam.swift-ipam.io/v1alpha1", "kind": "IPClaim",
              "metadata": {"name": "c", "namespace": "n"}, "spec": {"pool": "blue"}}
-            """))
+            """)
+        #expect(try encodedJSON(claim) == expected)
         #expect(try encodedJSON(ClaimAddress(address: "fd00:10::2", prefixLength: 120))
             == #"{"address":"fd00:10::2","prefixLength":120}"#)
     }

@@ -59,10 +59,11 @@ import Testing
         let lease = IPLease(
             metadata: ObjectMeta(name: "10.0.0.1"),
             spec: IPLeaseSpec(address: "10.0.0.1", pool: "p", claimRef: ClaimReference(namespace: "n", name: "c")))
-        #expect(try encodedJSON(lease) == try canonicalJSON("""
+        let expected = try canonicalJSON("""
             {"apiVersion": "ipam.swift-ipam.io/v1alpha1", "kind": "IPLease", "metadata": {"name": "10.0.0.1"},
              "spec": {"address": "10.0.0.1", "pool": "p", "claimRef": {"namespace": "n", "name": "c"}}}
-            """))
+            """)
+        #expect(try encodedJSON(lease) == expected)
     }
 
     @Test func specIsRequired() {

@@ -77,10 +77,11 @@ import Testing
 
     @Test func encodesTypeMetaAndOmitsNilFields() throws {
         let pool = IPPool(metadata: ObjectMeta(name: "blue"), spec: IPPoolSpec(cidrs: ["10.10.0.0/24"]))
-        #expect(try encodedJSON(pool) == try canonicalJSON("""
+        let expected = try canonicalJSON("""
             {"apiVersion": "ipam.swift-ipam.io/v1alpha1", "kind": "IPPool",
              "metadata": {"name": "blue"}, "spec": {"cidrs": ["10.10.0.0/24"]}}
-            """))
+            """)
+        #expect(try encodedJSON(pool) == expected)
     }
 
     @Test func familyStatusOmitsCoolingWhenNil() throws {

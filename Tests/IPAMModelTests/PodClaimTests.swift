@@ -76,7 +76,8 @@ import Testing
         ([Key.pool: "blue", Key.ipFamilies: "IPv4,ipv6"], "metadata.annotations[ipam.swift-ipam.io/ip-families]"),
         ([Key.pool: "blue", Key.ipFamilies: "IPv4,IPv4"], "metadata.annotations[ipam.swift-ipam.io/ip-families]"),
         ([Key.pool: "blue", Key.addresses: "10.0.0.300"], "metadata.annotations[ipam.swift-ipam.io/addresses]"),
-        ([Key.pool: "blue", Key.addresses: "fd00::1"], "metadata.annotations[ipam.swift-ipam.io/addresses]"),
+        ([Key.pool: "blue", Key.ipFamilies: "IPv4", Key.addresses: "fd00::1"], "metadata.annotations[ipam.swift-ipam.io/addresses]"),
+        ([Key.pool: "blue", Key.addresses: "10.0.0.1,10.0.0.2"], "metadata.annotations[ipam.swift-ipam.io/addresses]"),
         ([Key.poolSelector: "tier=-web"], "metadata.annotations[ipam.swift-ipam.io/pool-selector]"),
     ])
     func badAnnotationsAreReportedAtTheAnnotation(annotations: [String: String], field: String) {

@@ -26,7 +26,7 @@ import Testing
         catalog.candidates(for: definition(claim), namespaceLabels: labels).map { $0.map(\.name) }
     }
 
-    @Test func sortsOutEveryPool() {
+    @Test func sortsOutEveryPool() throws {
         let catalog = Self.catalog
         #expect(catalog.names == ["blue", "broken", "frozen", "going", "low", "shadow", "web-a", "web-b", "web-c", "web-z"])
         #expect(catalog.invalid.keys.sorted() == ["broken"])
@@ -44,7 +44,7 @@ import Testing
         #expect(failure.problems.map(\.field) == ["spec.cidrs[0]"])
     }
 
-    @Test func readinessReasons() {
+    @Test func readinessReasons() throws {
         #expect(PoolReadiness.ready.reason == "Valid")
         #expect(PoolReadiness.notFound.reason == "PoolNotFound")
         #expect(PoolReadiness.invalid(ValidationFailure([])).reason == "Invalid")
@@ -55,7 +55,7 @@ import Testing
             .contains("10.0.0.0/8 overlaps the older pool a"))
     }
 
-    @Test func byName() {
+    @Test func byName() throws {
         #expect(try candidates(makeClaim("shop", "c", pool: "blue")).get() == ["blue"])
     }
 
@@ -86,7 +86,7 @@ import Testing
         #expect(failure.message.contains("the labels of namespace ghost are not known"))
     }
 
-    @Test func unknownNamespaceLabelsDoNotMatterWithoutANamespaceSelector() {
+    @Test func unknownNamespaceLabelsDoNotMatterWithoutANamespaceSelector() throws {
         #expect(try candidates(makeClaim("ghost", "c", pool: "blue"), labels: nil).get() == ["blue"])
     }
 
@@ -96,14 +96,14 @@ import Testing
         #expect(failure.message == "no candidate pool (blue) has CIDRs of IPv4 and IPv6")
     }
 
-    @Test func bySelectorSortedByPriorityThenName() {
+    @Test func bySelectorSortedByPriorityThenName() throws {
         // Not ready (broken, shadow, frozen, going) are left out.
         #expect(try candidates(makeClaim("web", "c", selector: selector(Self.web))).get()
             == ["web-a", "web-z", "web-b", "web-c", "low"])
     }
 
     @Test(arguments: 0..<10)
-    func bySelectorIndependentOfPoolOrder(seed: Int) {
+    func bySelectorIndependentOfPoolOrder(seed: Int) throws {
         let pools = [
             makePool("p3", cidrs: ["10.0.3.0/24"], priority: 1, labels: Self.web),
             makePool("p1", cidrs: ["10.0.1.0/24"], priority: 1, labels: Self.web),
@@ -115,14 +115,14 @@ import Testing
         #expect(try result.get() == ["p2", "p1", "p3", "p0"])
     }
 
-    @Test func bySelectorSkipsPoolsTheNamespaceMayNotUse() {
+    @Test func bySelectorSkipsPoolsTheNamespaceMayNotUse() throws {
         #expect(try candidates(makeClaim("shop", "c", selector: selector(Self.web)), labels: ["team": "shop"]).get()
             == ["web-z", "web-b", "web-c", "low"])
         #expect(try candidates(makeClaim("ghost", "c", selector: selector(Self.web)), labels: nil).get()
             == ["web-z", "web-b", "web-c", "low"])
     }
 
-    @Test func bySelectorSkipsPoolsWithoutTheFamilies() {
+    @Test func bySelectorSkipsPoolsWithoutTheFamilies() throws {
         #expect(try candidates(makeClaim("web", "c", selector: selector(Self.web), families: ["IPv6"])).get() == ["web-b"])
     }
 
