@@ -19,10 +19,10 @@ struct OccupancyBitmap: Sendable {
     /// Number of valid indices.
     let capacity: UInt128
     /// Occupied indices: word `w` holds indices `w * 64 ..< w * 64 + 64`.
-    private var leaves: [UInt128: UInt64] = [:]
+    private var leaves = WordTable()
     /// `summaries[l]` has bit `j` of word `w` set when word `w * 64 + j` of the
     /// level below (`leaves` for `l == 0`) is full.
-    private var summaries: [[UInt128: UInt64]]
+    private var summaries: [WordTable]
     /// Number of valid positions at each level: `capacity`, then the word counts.
     private let positions: [UInt128]
     /// Every index below `floor` is occupied (a cache for lowest-free searches).
@@ -40,19 +40,17 @@ struct OccupancyBitmap: Sendable {
         // positions: capacity, words at level 0, words at level 1, …, 1.
         // A summary level is needed for every level with more than one word.
         self.positions = positions
-        self.summaries = Array(repeating: [:], count: max(0, positions.count - 2))
+        self.summaries = Array(repeating: WordTable(), count: max(0, positions.count - 2))
     }
 
     /// Bytes of hash-table storage at the current capacities (keys and words).
     var approximateMemoryBytes: Int {
-        let entry = MemoryLayout<UInt128>.stride + MemoryLayout<UInt64>.stride
-        return (leaves.capacity + summaries.reduce(0) { $0 + $1.capacity }) * entry
+        leaves.storageBytes + summaries.reduce(0) { $0 + $1.storageBytes }
     }
 
     /// Whether `index` is occupied.
     func contains(_ index: UInt128) -> Bool {
-        guard let word = leaves[index >> 6] else { return false }
-        return word & (1 << UInt64(index & 63)) != 0
+        leaves[index >> 6] & (1 << UInt64(index & 63)) != 0
     }
 
     /// Marks `index` occupied; returns `false` if it already was.
@@ -63,7 +61,7 @@ struct OccupancyBitmap: Sendable {
         var word = index >> 6
         var full = false
         var inserted = false
-        Self.modify(&leaves, word) { value in
+        leaves.update(word) { value in
             inserted = value & bit == 0
             value |= bit
             full = value == .max
@@ -75,7 +73,7 @@ struct OccupancyBitmap: Sendable {
         while full, level < summaries.count {
             let summaryBit: UInt64 = 1 << UInt64(word & 63)
             word >>= 6
-            Self.modify(&summaries[level], word) { value in
+            summaries[level].update(word) { value in
                 value |= summaryBit
                 full = value == .max
             }
@@ -88,9 +86,10 @@ struct OccupancyBitmap: Sendable {
     @discardableResult
     mutating func remove(_ index: UInt128) -> Bool {
         var word = index >> 6
-        guard let old = leaves[word], old & (1 << UInt64(index & 63)) != 0 else { return false }
+        let old = leaves[word]
+        guard old & (1 << UInt64(index & 63)) != 0 else { return false }
         let new = old & ~(1 << UInt64(index & 63))
-        leaves[word] = new == 0 ? nil : new
+        leaves.update(word) { $0 = new }
         count -= 1
         if index < floor { floor = index }
         var wasFull = old == .max
@@ -98,9 +97,9 @@ struct OccupancyBitmap: Sendable {
         while wasFull, level < summaries.count {
             let summaryBit: UInt64 = 1 << UInt64(word & 63)
             word >>= 6
-            let oldSummary = summaries[level][word] ?? 0
+            let oldSummary = summaries[level][word]
             let newSummary = oldSummary & ~summaryBit
-            summaries[level][word] = newSummary == 0 ? nil : newSummary
+            summaries[level].update(word) { $0 = newSummary }
             wasFull = oldSummary == .max
             level += 1
         }
@@ -123,13 +122,18 @@ struct OccupancyBitmap: Sendable {
         return wrapped
     }
 
+    /// Word `index` of `level` (0: the leaves), read without copying the table.
+    @inline(__always)
+    private func word(_ index: UInt128, level: Int) -> UInt64 {
+        level == 0 ? leaves[index] : summaries[level - 1][index]
+    }
+
     /// First position ≥ `from` at `level` whose bit is zero (level 0: free
     /// index; level l ≥ 1: a word of level l - 1 that is not full).
     private func firstZero(level: Int, from: UInt128) -> UInt128? {
         guard level < positions.count - 1, from < positions[level] else { return nil }
-        let words = level == 0 ? leaves : summaries[level - 1]
         let wordIndex = from >> 6
-        let word = words[wordIndex] ?? 0
+        let word = self.word(wordIndex, level: level)
         let candidates = ~word & (UInt64.max << UInt64(from & 63))
         let found: UInt128
         if candidates != 0 {
@@ -138,20 +142,9 @@ struct OccupancyBitmap: Sendable {
             // This word is full from `from` on: ask the level above for the next
             // word that is not full; its lowest zero bit is the answer.
             guard let next = firstZero(level: level + 1, from: wordIndex + 1) else { return nil }
-            let nextWord = words[next] ?? 0
+            let nextWord = self.word(next, level: level)
             found = next << 6 | UInt128((~nextWord).trailingZeroBitCount)
         }
         return found < positions[level] ? found : nil
-    }
-
-    /// Mutates `dictionary[key]` (zero when absent) in place with one lookup.
-    ///
-    /// Static on purpose: as an instance method, the call would read `self`
-    /// while `self.leaves` is being modified, so unoptimized builds copy
-    /// `self` and with it the dictionary (copy-on-write), making every insert
-    /// cost O(occupied words).
-    @inline(__always)
-    private static func modify(_ dictionary: inout [UInt128: UInt64], _ key: UInt128, _ body: (inout UInt64) -> Void) {
-        body(&dictionary[key, default: 0])
     }
 }

@@ -26,7 +26,26 @@ public struct PoolAllocator: Sendable {
     public let layout: PoolLayout
     /// How free addresses are chosen.
     public let strategy: AllocationStrategy
-    private var states: [IPAddress.Family: FamilyState]
+    /// Per-family state in plain stored properties: a dictionary here would
+    /// hash the family and copy the state on every allocation.
+    private var ipv4: FamilyState?
+    private var ipv6: FamilyState?
+
+    /// The state of `family`, read or changed in place (no copy of its tables).
+    private subscript(family: IPAddress.Family) -> FamilyState? {
+        get {
+            switch family {
+            case .ipv4: ipv4
+            case .ipv6: ipv6
+            }
+        }
+        _modify {
+            switch family {
+            case .ipv4: yield &ipv4
+            case .ipv6: yield &ipv6
+            }
+        }
+    }
 
     /// The state of one family's address space.
     struct FamilyState: Sendable {
@@ -49,7 +68,8 @@ public struct PoolAllocator: Sendable {
     public init(layout: PoolLayout, strategy: AllocationStrategy) {
         self.layout = layout
         self.strategy = strategy
-        self.states = layout.spaces.mapValues(FamilyState.init)
+        self.ipv4 = layout.spaces[.ipv4].map(FamilyState.init)
+        self.ipv6 = layout.spaces[.ipv6].map(FamilyState.init)
     }
 
     // MARK: Allocation
@@ -62,52 +82,41 @@ public struct PoolAllocator: Sendable {
         for claim: ClaimIdentity,
         _ request: AllocationRequest
     ) throws(AllocationError) -> [AllocatedAddress] {
-        // Decide every family first, commit only when all succeeded.
-        var chosen: [(IPAddress.Family, UInt128)] = []
-        chosen.reserveCapacity(request.families.count)
+        // Decide every family first, commit only when all succeeded. At most
+        // two families: fixed locals, no array.
+        var first: (IPAddress.Family, UInt128)?
+        var second: (IPAddress.Family, UInt128)?
         for family in request.families {
-            guard let state = states[family] else { throw .notInPool(family, address: nil) }
-            if let address = request.staticAddress(for: family) {
-                chosen.append((family, try staticIndex(of: address, for: claim, in: state)))
-            } else if let index = dynamicIndex(for: claim, in: state) {
-                chosen.append((family, index))
-            } else {
-                throw .exhausted(family)
+            let index: UInt128
+            switch family {
+            case .ipv4:
+                guard ipv4 != nil else { throw .notInPool(family, address: nil) }
+                index = try ipv4!.choose(for: claim, request.staticAddress(for: family), strategy: strategy, layout: layout)
+            case .ipv6:
+                guard ipv6 != nil else { throw .notInPool(family, address: nil) }
+                index = try ipv6!.choose(for: claim, request.staticAddress(for: family), strategy: strategy, layout: layout)
             }
+            if first == nil { first = (family, index) } else { second = (family, index) }
         }
-        return chosen.map { family, index in
-            states[family]!.take(index, for: claim)
-            return allocatedAddress(states[family]!.space.address(at: index))
-        }
+        var result: [AllocatedAddress] = []
+        result.reserveCapacity(second == nil ? 1 : 2)
+        if let (family, index) = first { result.append(take(index, of: family, for: claim)) }
+        if let (family, index) = second { result.append(take(index, of: family, for: claim)) }
+        return result
     }
 
-    private func staticIndex(
-        of address: IPAddress,
-        for claim: ClaimIdentity,
-        in state: FamilyState
-    ) throws(AllocationError) -> UInt128 {
-        guard let index = state.space.index(of: address) else {
-            let why = layout.unavailability(of: address) ?? .outsidePool
-            if why == .outsidePool { throw .notInPool(address.family, address: address) }
-            throw .excluded(address, why)
+    /// Takes `index` of `family` for `claim` and describes the address.
+    private mutating func take(_ index: UInt128, of family: IPAddress.Family, for claim: ClaimIdentity) -> AllocatedAddress {
+        let address: IPAddress
+        switch family {
+        case .ipv4:
+            ipv4!.take(index, for: claim)
+            address = ipv4!.space.address(at: index)
+        case .ipv6:
+            ipv6!.take(index, for: claim)
+            address = ipv6!.space.address(at: index)
         }
-        guard state.occupied.contains(index) else { return index }
-        switch state.coolingHolders[index] {
-        case claim?: return index
-        case nil: throw .inUse(address)
-        default: throw .coolingDown(address)
-        }
-    }
-
-    private func dynamicIndex(for claim: ClaimIdentity, in state: FamilyState) -> UInt128? {
-        if let cooling = state.coolingByClaim[claim]?.last { return cooling }
-        guard state.space.size > 0 else { return nil }
-        switch strategy {
-        case .sequential:
-            return state.occupied.firstUnoccupied(atOrAfter: 0)
-        case .hashed:
-            return state.occupied.firstUnoccupied(wrappingFrom: Self.preferredIndex(for: claim, size: state.space.size))
-        }
+        return allocatedAddress(address)
     }
 
     /// The index a `Hashed` pool of `size` addresses prefers for `claim`:
@@ -136,25 +145,25 @@ public struct PoolAllocator: Sendable {
     ///   ``AllocationError/inUse(_:)`` when it is already recorded.
     public mutating func markAllocated(_ address: IPAddress) throws(AllocationError) {
         let index = try allocatableIndex(of: address)
-        guard states[address.family]!.occupied.insert(index) else { throw .inUse(address) }
+        guard self[address.family]!.occupied.insert(index) else { throw .inUse(address) }
     }
 
     /// Records `address` as released by `claim` and cooling down: taken for
     /// every other claim, free for `claim`. Marks it allocated if it was not.
     public mutating func markCooling(_ address: IPAddress, releasedBy claim: ClaimIdentity) throws(AllocationError) {
         let index = try allocatableIndex(of: address)
-        states[address.family]!.cool(index, releasedBy: claim)
+        self[address.family]!.cool(index, releasedBy: claim)
     }
 
     /// Makes `address` free for everyone; returns whether it was allocated or cooling.
     @discardableResult
     public mutating func release(_ address: IPAddress) -> Bool {
-        guard let index = states[address.family]?.space.index(of: address) else { return false }
-        return states[address.family]!.free(index)
+        guard let index = self[address.family]?.space.index(of: address) else { return false }
+        return self[address.family]!.free(index)
     }
 
     private func allocatableIndex(of address: IPAddress) throws(AllocationError) -> UInt128 {
-        if let index = states[address.family]?.space.index(of: address) { return index }
+        if let index = self[address.family]?.space.index(of: address) { return index }
         let why = layout.unavailability(of: address) ?? .outsidePool
         if why == .outsidePool { throw .notInPool(address.family, address: address) }
         throw .excluded(address, why)
@@ -164,7 +173,7 @@ public struct PoolAllocator: Sendable {
 
     /// The state of `address` in this pool.
     public func state(of address: IPAddress) -> AddressState {
-        guard let state = states[address.family], let index = state.space.index(of: address) else {
+        guard let state = self[address.family], let index = state.space.index(of: address) else {
             return .unavailable(layout.unavailability(of: address) ?? .outsidePool)
         }
         guard state.occupied.contains(index) else { return .free }
@@ -175,7 +184,7 @@ public struct PoolAllocator: Sendable {
     /// An estimate of the bytes this allocator's state occupies (hash table
     /// storage at its current capacity), for capacity planning and metrics.
     public var approximateMemoryBytes: Int {
-        states.values.reduce(0) { total, state in
+        [ipv4, ipv6].compactMap { $0 }.reduce(0) { total, state in
             total + state.occupied.approximateMemoryBytes
                 + state.coolingHolders.capacity * (MemoryLayout<UInt128>.stride + MemoryLayout<ClaimIdentity>.stride)
                 + state.coolingByClaim.capacity * (MemoryLayout<UInt128>.stride + MemoryLayout<ClaimIdentity>.stride)
@@ -184,7 +193,7 @@ public struct PoolAllocator: Sendable {
 
     /// Counts for one family, or `nil` when the pool has no CIDR of it.
     public func usage(of family: IPAddress.Family) -> FamilyUsage? {
-        guard let state = states[family] else { return nil }
+        guard let state = self[family] else { return nil }
         let cooling = UInt128(state.coolingHolders.count)
         return FamilyUsage(
             size: state.space.size,
@@ -195,8 +204,46 @@ public struct PoolAllocator: Sendable {
 }
 
 extension PoolAllocator.FamilyState {
+    /// The index to give `claim` in this family, without taking it.
+    func choose(
+        for claim: ClaimIdentity, _ staticAddress: IPAddress?, strategy: AllocationStrategy, layout: PoolLayout
+    ) throws(AllocationError) -> UInt128 {
+        if let staticAddress { return try staticIndex(of: staticAddress, for: claim, layout: layout) }
+        guard let index = dynamicIndex(for: claim, strategy: strategy) else { throw .exhausted(space.family) }
+        return index
+    }
+
+    private func staticIndex(
+        of address: IPAddress,
+        for claim: ClaimIdentity,
+        layout: PoolLayout
+    ) throws(AllocationError) -> UInt128 {
+        guard let index = space.index(of: address) else {
+            let why = layout.unavailability(of: address) ?? .outsidePool
+            if why == .outsidePool { throw .notInPool(address.family, address: address) }
+            throw .excluded(address, why)
+        }
+        guard occupied.contains(index) else { return index }
+        switch coolingHolders[index] {
+        case claim?: return index
+        case nil: throw .inUse(address)
+        default: throw .coolingDown(address)
+        }
+    }
+
+    private func dynamicIndex(for claim: ClaimIdentity, strategy: AllocationStrategy) -> UInt128? {
+        if !coolingByClaim.isEmpty, let cooling = coolingByClaim[claim]?.last { return cooling }
+        guard space.size > 0 else { return nil }
+        switch strategy {
+        case .sequential:
+            return occupied.firstUnoccupied(atOrAfter: 0)
+        case .hashed:
+            return occupied.firstUnoccupied(wrappingFrom: PoolAllocator.preferredIndex(for: claim, size: space.size))
+        }
+    }
+
     mutating func take(_ index: UInt128, for claim: ClaimIdentity) {
-        if let holder = coolingHolders.removeValue(forKey: index) {
+        if !coolingHolders.isEmpty, let holder = coolingHolders.removeValue(forKey: index) {
             forgetCooling(index, of: holder)
         }
         occupied.insert(index)
