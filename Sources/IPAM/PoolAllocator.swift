@@ -87,14 +87,17 @@ public struct PoolAllocator: Sendable {
         var first: (IPAddress.Family, UInt128)?
         var second: (IPAddress.Family, UInt128)?
         for family in request.families {
+            // Through the stored property itself: a local copy of the state
+            // would still hold its tables when `take` writes them, and force a copy.
             let index: UInt128
+            let wanted = request.staticAddress(for: family)
             switch family {
             case .ipv4:
                 guard ipv4 != nil else { throw .notInPool(family, address: nil) }
-                index = try ipv4!.choose(for: claim, request.staticAddress(for: family), strategy: strategy, layout: layout)
+                index = try ipv4!.choose(for: claim, wanted, strategy: strategy, layout: layout)
             case .ipv6:
                 guard ipv6 != nil else { throw .notInPool(family, address: nil) }
-                index = try ipv6!.choose(for: claim, request.staticAddress(for: family), strategy: strategy, layout: layout)
+                index = try ipv6!.choose(for: claim, wanted, strategy: strategy, layout: layout)
             }
             if first == nil { first = (family, index) } else { second = (family, index) }
         }
@@ -107,16 +110,14 @@ public struct PoolAllocator: Sendable {
 
     /// Takes `index` of `family` for `claim` and describes the address.
     private mutating func take(_ index: UInt128, of family: IPAddress.Family, for claim: ClaimIdentity) -> AllocatedAddress {
+        // Stored properties and a static helper only: reading `self` here
+        // (a getter, an instance method) would copy the whole allocator.
         let address: IPAddress
         switch family {
-        case .ipv4:
-            ipv4!.take(index, for: claim)
-            address = ipv4!.space.address(at: index)
-        case .ipv6:
-            ipv6!.take(index, for: claim)
-            address = ipv6!.space.address(at: index)
+        case .ipv4: address = ipv4!.take(index, for: claim)
+        case .ipv6: address = ipv6!.take(index, for: claim)
         }
-        return allocatedAddress(address)
+        return Self.allocatedAddress(address, in: layout)
     }
 
     /// The index a `Hashed` pool of `size` addresses prefers for `claim`:
@@ -127,7 +128,7 @@ public struct PoolAllocator: Sendable {
         return UInt128(claim.placementHash) % size
     }
 
-    private func allocatedAddress(_ address: IPAddress) -> AllocatedAddress {
+    private static func allocatedAddress(_ address: IPAddress, in layout: PoolLayout) -> AllocatedAddress {
         AllocatedAddress(
             address: address,
             prefixLength: layout.prefix(containing: address)?.length ?? address.family.bitWidth,
@@ -242,11 +243,14 @@ extension PoolAllocator.FamilyState {
         }
     }
 
-    mutating func take(_ index: UInt128, for claim: ClaimIdentity) {
+    /// Marks `index` allocated to `claim` (ending its cooldown, if any) and returns its address.
+    @discardableResult
+    mutating func take(_ index: UInt128, for claim: ClaimIdentity) -> IPAddress {
         if !coolingHolders.isEmpty, let holder = coolingHolders.removeValue(forKey: index) {
             forgetCooling(index, of: holder)
         }
         occupied.insert(index)
+        return space.address(at: index)
     }
 
     mutating func cool(_ index: UInt128, releasedBy claim: ClaimIdentity) {
