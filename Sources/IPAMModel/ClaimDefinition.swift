@@ -16,7 +16,8 @@ public struct ClaimDefinition: Hashable, Sendable {
     public let uid: String?
     public let target: PoolTarget
     public let request: AllocationRequest
-    /// The Pod this claim is the lease of, when it has a controller owner reference to one.
+    /// The Pod this claim is the lease of: its owner reference to a Pod (`v1`), controller or not,
+    /// as DESIGN.md says and as the garbage collector would treat it.
     public let ownerPod: OwnerReference?
 
     /// Validates `claim`, collecting every problem with its field path.

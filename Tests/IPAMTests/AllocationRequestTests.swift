@@ -32,7 +32,8 @@ struct AllocationRequestTests {
         #expect(request.staticAddress(for: .ipv4) == addr("10.0.0.7"))
         #expect(request.staticAddress(for: .ipv6) == nil)
 
-        let both = try AllocationRequest(families: [.ipv4, .ipv6], staticAddresses: [addr("fd00::9"), addr("10.0.0.7")])
+        let both = try AllocationRequest(
+            families: [.ipv4, .ipv6], staticAddresses: [addr("fd00::9"), addr("10.0.0.7")])
         #expect(both.staticAddress(for: .ipv4) == addr("10.0.0.7"))
         #expect(both.staticAddress(for: .ipv6) == addr("fd00::9"))
 
@@ -42,9 +43,11 @@ struct AllocationRequestTests {
     }
 
     @Test func allocatedAddressDescription() {
-        #expect(AllocatedAddress(address: addr("10.10.0.42"), prefixLength: 24, gateway: addr("10.10.0.1")).description
-            == "10.10.0.42/24")
-        #expect(AllocatedAddress(address: addr("fd00:10::2"), prefixLength: 120, gateway: nil).description
-            == "fd00:10::2/120")
+        #expect(
+            AllocatedAddress(address: addr("10.10.0.42"), prefixLength: 24, gateway: addr("10.10.0.1")).description
+                == "10.10.0.42/24")
+        #expect(
+            AllocatedAddress(address: addr("fd00:10::2"), prefixLength: 120, gateway: nil).description
+                == "fd00:10::2/120")
     }
 }

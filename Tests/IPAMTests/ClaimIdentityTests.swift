@@ -27,6 +27,14 @@ struct ClaimIdentityTests {
         #expect(!(ClaimIdentity(namespace: "a", name: "a") < ClaimIdentity(namespace: "a", name: "a")))
     }
 
+    /// The hash computed once at init is FNV-1a 64 of `namespace/name`.
+    @Test(arguments: [("shop", "web-0"), ("", ""), ("a/b", "c"), ("a", "b/c"), ("é", "日本"), ("kube-system", "coredns")])
+    func placementHashIsFNVOfKey(namespace: String, name: String) {
+        let claim = ClaimIdentity(namespace: namespace, name: name)
+        #expect(claim.placementHash == FNV1a64.hash(claim.key))
+        #expect(claim.placementHash == FNV1a64.hash(Array("\(namespace)/\(name)".utf8)))
+    }
+
     @Test func equality() {
         #expect(ClaimIdentity(namespace: "a", name: "b") == ClaimIdentity(namespace: "a", name: "b"))
         #expect(ClaimIdentity(namespace: "a", name: "b") != ClaimIdentity(namespace: "b", name: "a"))

@@ -28,6 +28,12 @@ struct FNV1aTests {
         #expect(FNV1a64.hash(Array(text.utf8)) == hash)
     }
 
+    @Test func stepIsOneRound() {
+        #expect(FNV1a64.step(FNV1a64.offsetBasis, UInt8(ascii: "a")) == 0xaf63_dc4c_8601_ec8c)
+        let folded = Array("foobar".utf8).reduce(FNV1a64.offsetBasis, FNV1a64.step)
+        #expect(folded == 0x8594_4171_f739_67e8)
+    }
+
     @Test func emptyIsTheOffsetBasis() {
         #expect(FNV1a64.hash("") == 14_695_981_039_346_656_037)
         #expect(FNV1a64.hash([UInt8]()) == FNV1a64.offsetBasis)

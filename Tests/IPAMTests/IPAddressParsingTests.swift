@@ -153,6 +153,7 @@ struct IPAddressParsingTests {
     @Test func agreesWithSlowParser() {
         var random = SplitMix64(seed: 0x5eed_0001)
         let alphabet: [String] = ["0", "1", "9", "a", "f", "F", "g", ":", ":", ".", ".", "%", "::", "é", " ", "00"]
+        var accepted = 0
         for iteration in 0..<4000 {
             var text = Self.randomSpelling(&random)
             for _ in 0..<random.int(0...2) {
@@ -174,6 +175,7 @@ struct IPAddressParsingTests {
             let expected = SlowParser.parse(text)
             switch Result(catching: { () throws(IPAddressParseError) in try IPAddress(text) }) {
             case .success(let address):
+                accepted += 1
                 #expect(address == expected, "iteration \(iteration): \(text.debugDescription)")
             case .failure(let error):
                 #expect(expected == nil, "iteration \(iteration): \(text.debugDescription) rejected: \(error)")
@@ -181,6 +183,8 @@ struct IPAddressParsingTests {
                 #expect(error.input == text)
             }
         }
+        // Both outcomes must be common, or the comparison proves little.
+        #expect((1000...3000).contains(accepted), "accepted \(accepted) of 4000")
     }
 
     /// A valid address, spelled canonically or in one of the other legal ways.

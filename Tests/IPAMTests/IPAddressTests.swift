@@ -36,9 +36,10 @@ struct IPAddressTests {
     @Test func orderingPutsIPv4First() throws {
         let addresses = try ["::1", "10.0.0.2", "::", "255.255.255.255", "0.0.0.0", "10.0.0.10", "fd00::1"]
             .map { try IPAddress($0) }
-        #expect(addresses.sorted().map(\.description) == [
-            "0.0.0.0", "10.0.0.2", "10.0.0.10", "255.255.255.255", "::", "::1", "fd00::1",
-        ])
+        #expect(
+            addresses.sorted().map(\.description) == [
+                "0.0.0.0", "10.0.0.2", "10.0.0.10", "255.255.255.255", "::", "::1", "fd00::1",
+            ])
         // Numeric, not textual: 0.0.0.255 < ::
         #expect(IPAddress(ipv4: .max) < IPAddress(ipv6: 0))
         #expect(!(IPAddress(ipv6: 0) < IPAddress(ipv4: .max)))

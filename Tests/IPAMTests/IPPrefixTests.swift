@@ -20,8 +20,10 @@ struct IPPrefixTests {
         ("fd00:10::/120", "fd00:10::", 120, "fd00:10::ff"),
         ("fd00::2/127", "fd00::2", 127, "fd00::3"),
         ("fd00::1/128", "fd00::1", 128, "fd00::1"),
-        ("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 128,
-         "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"),
+        (
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 128,
+            "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"
+        ),
         ("::ffff:10.0.0.0/104", "::ffff:10.0.0.0", 104, "::ffff:10.255.255.255"),
         ("2001:DB8::/32", "2001:db8::", 32, "2001:db8:ffff:ffff:ffff:ffff:ffff:ffff"),
     ])

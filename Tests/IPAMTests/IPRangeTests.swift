@@ -103,6 +103,7 @@ struct IPRangeTests {
 
     @Test func ordering() {
         let sorted = ["fd00::1", "10.0.0.2-10.0.0.9", "10.0.0.2-10.0.0.3", "10.0.0.1-10.0.0.200"].map(range).sorted()
-        #expect(sorted.map(\.description) == ["10.0.0.1-10.0.0.200", "10.0.0.2-10.0.0.3", "10.0.0.2-10.0.0.9", "fd00::1"])
+        #expect(
+            sorted.map(\.description) == ["10.0.0.1-10.0.0.200", "10.0.0.2-10.0.0.3", "10.0.0.2-10.0.0.9", "fd00::1"])
     }
 }

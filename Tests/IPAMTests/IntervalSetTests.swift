@@ -64,25 +64,28 @@ struct IntervalSetTests {
 
     @Test func extremesOfTheValueSpace() {
         let all = IntervalSet([0...UInt128.max])
-        #expect(all.count == .max)  // saturated: the true count, 2^128, does not fit
+        #expect(all.count == UInt128.max)  // saturated: the true count, 2^128, does not fit
         #expect(all.contains(0))
         #expect(all.contains(.max))
         #expect(IntervalSet([0...5, 6...UInt128.max]).intervals == [0...UInt128.max])
         #expect(IntervalSet([(UInt128.max - 1)...UInt128.max, 0...(UInt128.max - 2)]).intervals == [0...UInt128.max])
         #expect(IntervalSet([0...UInt128.max, 5...9]).intervals == [0...UInt128.max])
         #expect(IntervalSet([UInt128.max...UInt128.max, UInt128.max...UInt128.max]).count == 1)
-        #expect(IntervalSet([1...UInt128.max]).count == .max)  // exactly 2^128 - 1
-        #expect(IntervalSet([0...(UInt128.max - 1)]).count == .max)
-        #expect(IntervalSet([0...(UInt128.max / 2), (UInt128.max / 2 + 2)...UInt128.max]).count == .max)
+        #expect(IntervalSet([1...UInt128.max]).count == UInt128.max)  // exactly 2^128 - 1
+        #expect(IntervalSet([0...(UInt128.max - 1)]).count == UInt128.max)
+        #expect(IntervalSet([0...(UInt128.max / 2), (UInt128.max / 2 + 2)...UInt128.max]).count == UInt128.max)
         // Two halves, together 2^128 - 1 values: exact, not saturated by the partial sum.
-        #expect(IntervalSet([0...(UInt128.max / 2 - 1), (UInt128.max / 2 + 1)...UInt128.max]).count == .max)
-        #expect(IntervalSet([0...(UInt128.max / 2 - 1), (UInt128.max / 2 + 1)...(UInt128.max - 1)]).count == UInt128.max - 1)
+        #expect(IntervalSet([0...(UInt128.max / 2 - 1), (UInt128.max / 2 + 1)...UInt128.max]).count == UInt128.max)
+        #expect(
+            IntervalSet([0...(UInt128.max / 2 - 1), (UInt128.max / 2 + 1)...(UInt128.max - 1)]).count == UInt128.max - 1
+        )
         #expect(all.subtracting(IntervalSet([0...0])).intervals == [1...UInt128.max])
         #expect(all.subtracting(IntervalSet([UInt128.max...UInt128.max])).intervals == [0...(UInt128.max - 1)])
         #expect(all.subtracting(IntervalSet([7...9])).intervals == [0...6, 10...UInt128.max])
         #expect(all.subtracting(all).isEmpty)
-        #expect(all.intersection(IntervalSet([3...4, UInt128.max...UInt128.max])).intervals
-            == [3...4, UInt128.max...UInt128.max])
+        #expect(
+            all.intersection(IntervalSet([3...4, UInt128.max...UInt128.max])).intervals
+                == [3...4, UInt128.max...UInt128.max])
         #expect(all.intersects(IntervalSet([UInt128.max...UInt128.max])))
         #expect(!IntervalSet([0...0]).intersects(IntervalSet([1...UInt128.max])))
     }
@@ -103,8 +106,9 @@ struct IntervalSetTests {
         // One removal spanning several intervals, and one interval cut by several removals.
         let a = IntervalSet([0...10, 20...30, 40...50])
         #expect(a.subtracting(IntervalSet([5...45])).intervals == [0...4, 46...50])
-        #expect(a.subtracting(IntervalSet([1...1, 3...3, 22...28, 50...60])).intervals
-            == [0...0, 2...2, 4...10, 20...21, 29...30, 40...49])
+        #expect(
+            a.subtracting(IntervalSet([1...1, 3...3, 22...28, 50...60])).intervals
+                == [0...0, 2...2, 4...10, 20...21, 29...30, 40...49])
         #expect(IntervalSet([0...100]).subtracting(IntervalSet([0...0, 100...100])).intervals == [1...99])
     }
 }

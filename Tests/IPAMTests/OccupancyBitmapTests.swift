@@ -62,7 +62,9 @@ struct OccupancyBitmapTests {
         var recent: [UInt128] = []
         for step in 0..<2500 {
             let comment: Comment = "capacity \(capacity) seed \(seed) step \(step)"
-            let index = random.chance(25) && !recent.isEmpty ? random.pick(recent) : Self.randomIndex(&random, capacity: capacity)
+            let index =
+                random.chance(25) && !recent.isEmpty
+                ? random.pick(recent) : Self.randomIndex(&random, capacity: capacity)
             if random.chance(65) {
                 let inserted = bitmap.insert(index)
                 #expect(inserted == reference.occupied.insert(index).inserted, comment)
@@ -74,11 +76,15 @@ struct OccupancyBitmapTests {
             }
             #expect(bitmap.count == UInt128(reference.occupied.count), comment)
             #expect(bitmap.contains(index) == reference.occupied.contains(index), comment)
-            let start = random.chance(50) && !recent.isEmpty ? random.pick(recent) : Self.randomIndex(&random, capacity: capacity)
-            #expect(bitmap.firstUnoccupied(atOrAfter: start) == reference.firstUnoccupied(atOrAfter: start),
-                    "start \(start); \(comment)")
-            #expect(bitmap.firstUnoccupied(wrappingFrom: start) == reference.firstUnoccupied(wrappingFrom: start),
-                    "start \(start); \(comment)")
+            let start =
+                random.chance(50) && !recent.isEmpty
+                ? random.pick(recent) : Self.randomIndex(&random, capacity: capacity)
+            #expect(
+                bitmap.firstUnoccupied(atOrAfter: start) == reference.firstUnoccupied(atOrAfter: start),
+                "start \(start); \(comment)")
+            #expect(
+                bitmap.firstUnoccupied(wrappingFrom: start) == reference.firstUnoccupied(wrappingFrom: start),
+                "start \(start); \(comment)")
             #expect(bitmap.firstUnoccupied(atOrAfter: 0) == reference.firstUnoccupied(atOrAfter: 0), comment)
         }
         // Starting at or past the end.
@@ -140,9 +146,11 @@ struct OccupancyBitmapTests {
                 nextFree[start] < capacity ? UInt128(nextFree[start]) : nil
             }
             for _ in 0..<30 {
-                let start = random.chance(20) ? random.pick([0, 4095, 4096, 262_143, 262_144]) : random.int(0..<capacity)
-                #expect(bitmap.firstUnoccupied(atOrAfter: UInt128(start)) == expected(atOrAfter: start),
-                        "\(phase) start \(start)")
+                let start =
+                    random.chance(20) ? random.pick([0, 4095, 4096, 262_143, 262_144]) : random.int(0..<capacity)
+                #expect(
+                    bitmap.firstUnoccupied(atOrAfter: UInt128(start)) == expected(atOrAfter: start),
+                    "\(phase) start \(start)")
                 let wrapped = expected(atOrAfter: start) ?? expected(atOrAfter: 0).flatMap { $0 < start ? $0 : nil }
                 #expect(bitmap.firstUnoccupied(wrappingFrom: UInt128(start)) == wrapped, "\(phase) start \(start)")
             }
@@ -187,7 +195,7 @@ struct OccupancyBitmapTests {
             bitmap.insert(index)
             bitmap.insert(capacity - 1 - index)
         }
-        #expect(bitmap.count == 2 * run)
+        #expect(bitmap.count == UInt128(2) * run)
         #expect(bitmap.firstUnoccupied(atOrAfter: 0) == run)
         #expect(bitmap.firstUnoccupied(atOrAfter: 17) == run)
         #expect(bitmap.firstUnoccupied(atOrAfter: capacity - run) == nil)

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("PoolLayout")
 struct PoolLayoutTests {
-    static func layout(_ cidrs: [String], exclude: [String] = [], gateways: [String] = []) throws(PoolLayoutError) -> PoolLayout {
+    static func layout(
+        _ cidrs: [String], exclude: [String] = [], gateways: [String] = []
+    ) throws(PoolLayoutError) -> PoolLayout {
         try PoolLayout(cidrs: cidrs.map(prefix), exclude: exclude.map(range), gateways: gateways.map(addr))
     }
 
@@ -55,8 +57,12 @@ struct PoolLayoutTests {
             .map { IPAddress(ipv4: 0x0a0a_0000 | UInt32($0)) }
         #expect(expected.count == 182)
         #expect((0..<182).map { space.address(at: UInt128($0)) } == expected)
-        #expect(layout.excluded[.ipv4] == IntervalSet([0x0a0a_0001...0x0a0a_0001, 0x0a0a_00c8...0x0a0a_00fe,
-                                                        0x0a0a_0040...0x0a0a_004f]))
+        #expect(
+            layout.excluded[.ipv4]
+                == IntervalSet([
+                    0x0a0a_0001...0x0a0a_0001, 0x0a0a_00c8...0x0a0a_00fe,
+                    0x0a0a_0040...0x0a0a_004f,
+                ]))
         #expect(layout.excluded[.ipv6] == IntervalSet())
         #expect(layout.cidrs == [prefix("10.10.0.0/24"), prefix("fd00:10::/120")])
         #expect(layout.gateways == [addr("10.10.0.1")])
@@ -82,8 +88,9 @@ struct PoolLayoutTests {
     @Test func noCIDRsRejected() {
         #expect(failure { () throws(PoolLayoutError) in try Self.layout([]) } == .noCIDRs)
         #expect(PoolLayoutError.noCIDRs.description == "the pool has no CIDR")
-        #expect(PoolLayoutError.overlappingCIDRs(prefix("10.0.0.0/8"), prefix("10.1.0.0/16")).description
-            == "CIDRs 10.0.0.0/8 and 10.1.0.0/16 overlap")
+        #expect(
+            PoolLayoutError.overlappingCIDRs(prefix("10.0.0.0/8"), prefix("10.1.0.0/16")).description
+                == "CIDRs 10.0.0.0/8 and 10.1.0.0/16 overlap")
     }
 
     @Test func disjointAndAdjacentCIDRsAccepted() throws {
@@ -184,19 +191,25 @@ struct PoolLayoutTests {
         for seed in UInt64(1)...60 {
             var random = SplitMix64(seed: seed)
             let lengths = [24, 26, 28, 29, 30, 31, 32]
-            let cidr = IPPrefix(containing: IPAddress(ipv4: 0x0a00_0000 | UInt32(random.int(0..<256))),
-                                length: random.pick(lengths))
-            let cidr6 = IPPrefix(containing: IPAddress(ipv6: UInt128(0xfd) << 120 | UInt128(random.int(0..<256))),
-                                 length: random.pick(lengths) + 96)
+            let cidr = IPPrefix(
+                containing: IPAddress(ipv4: 0x0a00_0000 | UInt32(random.int(0..<256))),
+                length: random.pick(lengths))
+            let cidr6 = IPPrefix(
+                containing: IPAddress(ipv6: UInt128(0xfd) << 120 | UInt128(random.int(0..<256))),
+                length: random.pick(lengths) + 96)
             let exclude = (0..<random.int(0...3)).map { _ in
                 IPRange(IPAddress(ipv4: 0x0a00_0000 | UInt32(random.int(0..<256))))
             }
-            let gateways = [IPAddress(ipv4: 0x0a00_0000 | UInt32(random.int(0..<256))),
-                            IPAddress(ipv6: UInt128(0xfd) << 120 | UInt128(random.int(0..<256)))]
+            let gateways = [
+                IPAddress(ipv4: 0x0a00_0000 | UInt32(random.int(0..<256))),
+                IPAddress(ipv6: UInt128(0xfd) << 120 | UInt128(random.int(0..<256))),
+            ]
             let layout = try PoolLayout(cidrs: [cidr, cidr6], exclude: exclude, gateways: gateways)
             for low in 0..<260 {
-                for address in [IPAddress(ipv4: 0x0a00_0000 | UInt32(low)),
-                                IPAddress(ipv6: UInt128(0xfd) << 120 | UInt128(low))] {
+                for address in [
+                    IPAddress(ipv4: 0x0a00_0000 | UInt32(low)),
+                    IPAddress(ipv6: UInt128(0xfd) << 120 | UInt128(low)),
+                ] {
                     let numbered = layout.spaces[address.family]?.index(of: address) != nil
                     #expect(numbered == (layout.unavailability(of: address) == nil), "seed \(seed) \(address)")
                 }

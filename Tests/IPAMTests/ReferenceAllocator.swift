@@ -136,7 +136,9 @@ struct ReferenceAllocator {
         }
     }
 
-    mutating func allocate(for claim: ClaimIdentity, _ request: AllocationRequest) -> Result<[AllocatedAddress], AllocationError> {
+    mutating func allocate(
+        for claim: ClaimIdentity, _ request: AllocationRequest
+    ) -> Result<[AllocatedAddress], AllocationError> {
         clock += 1
         var chosen: [IPAddress] = []
         for family in request.families {
