@@ -7,7 +7,10 @@
 // lets a lower layer import a higher one.
 //
 //   IPAM            addresses, prefixes, interval sets, the allocator (stdlib only)
-//   KubernetesCore  API machinery types (Foundation only)
+//   KubernetesCore  API machinery types and request building (Foundation only)
+//   KubernetesClient             transport, config, auth, typed access (AsyncHTTPClient, NIOSSL, Yams, swift-log)
+//   KubernetesClientTestKit      in-process API stand-in over HTTP(S) with fault injection (NIO, NIOSSL, X509)
+//   ControllerRuntime            watcher, store, work queue, controller, leader election, events, metrics
 //   IPAMModel       IPPool / IPClaim / IPLease and the pure decisions (IPAM, KubernetesCore)
 //   IPAMCtlKit      manifest reading and the `ipamctl` commands (IPAMModel, Yams, ArgumentParser)
 //   ipamctl         the command-line entry point
@@ -32,16 +35,67 @@ let package = Package(
     products: [
         .library(name: "IPAM", targets: ["IPAM"]),
         .library(name: "KubernetesCore", targets: ["KubernetesCore"]),
+        .library(name: "KubernetesClient", targets: ["KubernetesClient"]),
+        .library(name: "KubernetesClientTestKit", targets: ["KubernetesClientTestKit"]),
+        .library(name: "ControllerRuntime", targets: ["ControllerRuntime"]),
         .library(name: "IPAMModel", targets: ["IPAMModel"]),
         .executable(name: "ipamctl", targets: ["ipamctl"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.24.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.29.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-certificates", from: "1.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.0"..<"5.0.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
     ],
     targets: [
         .target(name: "IPAM", swiftSettings: swiftSettings),
         .target(name: "KubernetesCore", swiftSettings: swiftSettings),
+        .target(
+            name: "KubernetesClient",
+            dependencies: [
+                "KubernetesCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KubernetesClientTestKit",
+            dependencies: [
+                "KubernetesCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "X509", package: "swift-certificates"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ControllerRuntime",
+            dependencies: [
+                "KubernetesClient",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "IPAMModel",
             dependencies: ["IPAM", "KubernetesCore"],
@@ -65,6 +119,29 @@ let package = Package(
         .testTarget(
             name: "KubernetesCoreTests",
             dependencies: ["KubernetesCore"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KubernetesClientTests",
+            dependencies: ["KubernetesClient", "KubernetesClientTestKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KubernetesClientTestKitTests",
+            dependencies: [
+                "KubernetesClientTestKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ControllerRuntimeTests",
+            dependencies: [
+                "ControllerRuntime",
+                "KubernetesClientTestKit",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -94,6 +171,19 @@ if ProcessInfo.processInfo.environment["IPAM_BENCHMARKS"] != nil {
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/AllocatorBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "ClientBenchmarks",
+            dependencies: [
+                "KubernetesClient",
+                "KubernetesClientTestKit",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ClientBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )

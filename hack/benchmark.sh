@@ -10,4 +10,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export IPAM_BENCHMARKS=1
-exec swift package --disable-sandbox --scratch-path .build-bench benchmark --target AllocatorBenchmarks "$@"
+exec swift package --disable-sandbox --scratch-path .build-bench benchmark "$@"

@@ -1,0 +1,1 @@
+// Controller machinery; see Controller.swift.
