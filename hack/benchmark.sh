@@ -6,7 +6,7 @@
 # separate scratch path keeps the release build apart from the debug one.
 #
 #   hack/benchmark.sh                      # all benchmarks
-#   hack/benchmark.sh --filter 'allocate.*'  # extra arguments go to the benchmark tool
+#   hack/benchmark.sh --target ClientBenchmarks   # extra arguments go to the benchmark tool
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export IPAM_BENCHMARKS=1

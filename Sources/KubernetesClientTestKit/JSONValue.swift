@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 import KubernetesCore
 
 /// A JSON document as the stand-in stores it: the API server keeps objects as unstructured JSON,
@@ -11,12 +11,19 @@ import KubernetesCore
 ///
 /// Not guaranteed: that numbers beyond `Double` precision survive a round trip.
 public enum JSONValue: Sendable, Hashable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A number without fraction or exponent that fits `Int64`.
     case integer(Int64)
+    /// Any other (finite) number.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object; member order is not kept.
     case object([String: JSONValue])
 
     /// The members of an object; `nil` for every other case.
@@ -132,6 +139,7 @@ extension JSONValue: Codable {
     }
 }
 
+/// Literals, so tests and fixtures can write `["metadata": ["name": "a"], "spec": ["replicas": 3]]`.
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
     ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral, ExpressibleByNilLiteral, ExpressibleByFloatLiteral
 {

@@ -1,1 +1,0 @@
-// Controller machinery; see Controller.swift.
