@@ -86,6 +86,8 @@ struct LeaderElectionStateMachine<Instant: InstantProtocol>: Sendable where Inst
     private(set) var role: Role = .candidate
     private(set) var observation: Observation?
     private var attempt: Attempt?
+    /// When the last attempt started, and when the next one is due.
+    private var lastAttemptAt: Instant?
     private var nextAttemptAt: Instant?
 
     init(configuration: LeaderElectionConfiguration) {
@@ -109,6 +111,7 @@ struct LeaderElectionStateMachine<Instant: InstantProtocol>: Sendable where Inst
     mutating func tick(now: Instant, wallClock: Date) -> Action {
         if stepDownIfRenewDeadlinePassed(now: now) { return .stopLeading }
         guard isAttemptDue(now: now) else { return .wait(until: nextWakeUp(now: now)) }
+        lastAttemptAt = now
         nextAttemptAt = now.advanced(by: configuration.retryPeriod)
         if isLeader, let observation, observation.holder == configuration.identity,
             observation.lease.metadata.resourceVersion != nil
@@ -226,7 +229,7 @@ struct LeaderElectionStateMachine<Instant: InstantProtocol>: Sendable where Inst
     private func isAttemptDue(now: Instant) -> Bool {
         guard let nextAttemptAt, now < nextAttemptAt else { return true }
         // A candidate tries again the moment the holder's lease expires, not at its next retry.
-        if !isLeader, let expiry = foreignExpiry { return expiry <= now }
+        if let expiry = untriedForeignExpiry { return expiry <= now }
         return false
     }
 
@@ -234,14 +237,19 @@ struct LeaderElectionStateMachine<Instant: InstantProtocol>: Sendable where Inst
     private func nextWakeUp(now: Instant) -> Instant {
         var wakeUp = nextAttemptAt ?? now
         if let deadline = renewDeadline { wakeUp = min(wakeUp, deadline) }
-        if !isLeader, let expiry = foreignExpiry { wakeUp = min(wakeUp, expiry) }
+        if let expiry = untriedForeignExpiry { wakeUp = min(wakeUp, expiry) }
         return wakeUp
     }
 
-    /// When the Lease held by someone else expires, by our observation.
-    private var foreignExpiry: Instant? {
-        guard let observation, let holder = observation.holder, holder != configuration.identity else { return nil }
-        return observation.changedAt.advanced(by: observedLeaseDuration)
+    /// When the Lease held by someone else expires by our observation, if we are a candidate
+    /// and have not tried to take it since (after one try, the retry period paces us again —
+    /// otherwise a candidate whose requests fail would spin on an expiry in the past).
+    private var untriedForeignExpiry: Instant? {
+        guard !isLeader, let observation, let holder = observation.holder, holder != configuration.identity
+        else { return nil }
+        let expiry = observation.changedAt.advanced(by: observedLeaseDuration)
+        if let lastAttemptAt, lastAttemptAt >= expiry { return nil }
+        return expiry
     }
 
     private var observedLeaseDuration: Duration {

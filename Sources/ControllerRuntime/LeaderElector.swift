@@ -66,8 +66,9 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
 
     private struct State {
         var machine: Machine
-        /// Where the campaign or renew loop sleeps until, while it does (for tests).
-        var parkedUntil: C.Instant?
+        /// The loops sleeping on the clock now, and until when (for tests).
+        var parked: [UInt64: C.Instant] = [:]
+        var nextParkID: UInt64 = 0
     }
 
     private enum Term: Sendable {
@@ -129,10 +130,11 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
         state.withLock { $0.machine.observedHolder }
     }
 
-    /// The instant the campaign or renew loop sleeps until now; `nil` while it works. For tests
-    /// that need to know the elector is idle before they advance a manual clock.
-    var parkedUntil: C.Instant? {
-        state.withLock { $0.parkedUntil }
+    /// Until when each of the elector's loops (campaign, renew loop, deadline watchdog) that sleeps
+    /// on the clock now sleeps. For tests that must know the elector is idle before they advance a
+    /// manual clock.
+    var parkedUntil: [C.Instant] {
+        state.withLock { Array($0.parked.values) }
     }
 
     /// Campaigns for the Lease and runs `work` while leading; returns on graceful shutdown or
@@ -170,10 +172,10 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
     private func campaign() async -> Bool {
         var action = decide { machine, now, wallClock in machine.tick(now: now, wallClock: wallClock) }
         while !Task.isCancelled {
+            // The role, not the action, ends the phase: `.startLeading` is only its announcement.
+            if isLeader { return true }
             switch action {
-            case .startLeading:
-                return true
-            case .stopLeading:
+            case .startLeading, .stopLeading:
                 action = decide { machine, now, wallClock in machine.tick(now: now, wallClock: wallClock) }
             case .wait(let until):
                 guard await park(until: until) else { return false }
@@ -218,11 +220,13 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
     private func renewLoop() async {
         var action = decide { machine, now, wallClock in machine.tick(now: now, wallClock: wallClock) }
         while !Task.isCancelled {
-            switch action {
-            case .stopLeading:
+            // The role ends the phase (the watchdog may have stepped down meanwhile).
+            guard isLeader else {
                 logger.debug("lost the lease", metadata: ["holder": "\(observedLeader ?? "none")"])
                 return
-            case .startLeading:
+            }
+            switch action {
+            case .startLeading, .stopLeading:
                 action = decide { machine, now, wallClock in machine.tick(now: now, wallClock: wallClock) }
             case .wait(let until):
                 guard await park(until: until) else { return }
@@ -237,7 +241,7 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
     /// when we no longer lead. It ends a term whose renewal request hangs.
     private func watchRenewDeadline() async {
         while let deadline = state.withLock({ $0.machine.renewDeadline }) {
-            do { try await clock.sleep(until: deadline, tolerance: nil) } catch { return }
+            guard await park(until: deadline) else { return }
             let steppedDown = state.withLock { $0.machine.stepDownIfRenewDeadlinePassed(now: clock.now) }
             if steppedDown {
                 logger.debug("renew deadline passed; stepping down")
@@ -302,8 +306,12 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
 
     /// Sleeps until `deadline`; `false` when cancelled.
     private func park(until deadline: C.Instant) async -> Bool {
-        state.withLock { $0.parkedUntil = deadline }
-        defer { state.withLock { $0.parkedUntil = nil } }
+        let id = state.withLock { state in
+            state.nextParkID += 1
+            state.parked[state.nextParkID] = deadline
+            return state.nextParkID
+        }
+        defer { state.withLock { _ = $0.parked.removeValue(forKey: id) } }
         do {
             try await clock.sleep(until: deadline, tolerance: nil)
             return true
