@@ -5,15 +5,17 @@ import KubernetesCore
 /// no I/O — client-go's `tryAcquireOrRenew`, `renew` and `release` as a value.
 ///
 /// ```
-///              ┌──────────── get ◀─── tick (attempt due) ───────────┐
-///              ▼                                                    │
-///   absent ─▶ create ─┐                                             │
-///   ours, expired, ─▶ update ─▶ writeSucceeded ─▶ startLeading ─▶ leader ─ tick ─▶ update (fast path:
-///   or released        │  conflict / error ─▶ wait(retry) ─▶ candidate   │          no read first)
-///   held by another ─▶ wait(retry, or until it expires)                 │
-///                                                                       ├─ conflict on fast path ─▶ get
-///                                                                       ├─ held by another ─▶ stopLeading
-///                                                                       └─ renewDeadline passed ─▶ stopLeading
+/// CANDIDATE   tick ─▶ get ─▶ the Lease is …
+///               absent                        ─▶ create ─┐
+///               released, expired, or ours    ─▶ update ─┤
+///               held by another, current      ─▶ wait (retry period, or until it expires)
+///                                                        │ success ─▶ startLeading ─▶ LEADER
+///                                                        └ failure ─▶ wait (retry period)
+/// LEADER      tick ─▶ update from our last write (no read)
+///               success                       ─▶ wait (retry period)
+///               conflict                      ─▶ get ─▶ still ours: update; another's: stopLeading
+///               other failure                 ─▶ wait (retry period, or until the deadline)
+///             renewDeadline since the last successful renewal ─▶ stopLeading ─▶ CANDIDATE
 /// ```
 ///
 /// Timing (client-go's rules, tolerant of clock skew between replicas):

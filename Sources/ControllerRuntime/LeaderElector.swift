@@ -55,12 +55,15 @@ import Synchronization
 ///   or clocks that run at different *rates*, can make two leaders overlap briefly. Leader
 ///   election here saves work and API load; correctness of IPAM must not depend on it, and does
 ///   not (DESIGN.md: the lease-per-address objects are the locks).
-/// - A replica that starts while the Lease is held by a crashed holder waits a full lease
-///   duration (it must see the Lease unchanged for that long) plus at most one retry period.
+/// - Takeover after a crash is not immediate: a running candidate takes over within
+///   `leaseDuration + retryPeriod` of the holder's last renewal (it must see the Lease unchanged
+///   for a lease duration, and sees changes one retry period late at worst); a replica that has
+///   just started waits a full lease duration from its first read, however old `renewTime` is.
 /// - Releasing on cancellation usually fails (the request is cancelled too); the Lease then
 ///   expires normally. Prefer graceful shutdown.
-/// - Leadership is not re-checked between renewals: a closure may act up to `retryPeriod` after
-///   another replica's write that it has not read yet (bounded by the step-down rules above).
+/// - A leader learns that it was deposed (someone else wrote the Lease, e.g. by hand) only at its
+///   next renewal, up to `retryPeriod` later.
+/// - The Lease object is never deleted; a deleted Lease is created again.
 public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duration {
     private typealias Machine = LeaderElectionStateMachine<C.Instant>
 
@@ -141,7 +144,8 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
     /// cancellation, or when `work` returns (rethrowing what it throws). See the type's Flow.
     ///
     /// `work` is cancelled when leadership is lost and started again in the next term; it should
-    /// return promptly when cancelled, and wind down on graceful shutdown.
+    /// return promptly when cancelled, and wind down on graceful shutdown. Call `run` once at a
+    /// time per elector.
     public func run(whileLeading work: @escaping @Sendable () async throws -> Void) async throws {
         while true {
             let acquired = await cancelWhenGracefulShutdown { await self.campaign() }
@@ -268,17 +272,23 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
                 return action
             }
         } catch {
-            let failure: Machine.Failure =
-                if error.isConflict { .conflict }
-                else if error.isAlreadyExists { .alreadyExists }
-                else if error.isNotFound { .notFound }
-                else { .other }
+            let failure = Self.classify(error)
             if failure == .other {
                 logger.debug("lease request failed", metadata: ["error": "\(error)"])
             } else {
                 logger.trace("lease request lost a race", metadata: ["error": "\(error)"])
             }
             return decide { machine, now, _ in machine.requestFailed(failure, now: now) }
+        }
+    }
+
+    /// What a failed request means for the election.
+    private static func classify(_ error: KubernetesError) -> Machine.Failure {
+        switch true {
+        case error.isConflict: .conflict
+        case error.isAlreadyExists: .alreadyExists
+        case error.isNotFound: .notFound
+        default: .other
         }
     }
 

@@ -21,7 +21,8 @@ public struct ResourceLeaseLock: LeaseLock {
     public func get() async throws(KubernetesError) -> Lease? {
         do {
             return try await leases.get(name)
-        } catch where error.isNotFound {
+        } catch {
+            guard error.isNotFound else { throw error }
             return nil
         }
     }

@@ -289,7 +289,9 @@ public final class WorkQueue<Key: Hashable & Sendable, C: Clock>: Sendable where
         return record(outcome, in: &state)
     }
 
-    private func record(_ outcome: WorkQueueStateMachine<Key, C.Instant>.AddOutcome, in state: inout State)
+    private func record(
+        _ outcome: WorkQueueStateMachine<Key, C.Instant>.AddOutcome, in state: inout State
+    )
         -> CheckedContinuation<Bool, Never>?
     {
         reportAdds(&state)

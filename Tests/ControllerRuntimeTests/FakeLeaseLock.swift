@@ -60,12 +60,12 @@ final class FakeLeaseStore: Sendable {
 /// partition) or hang until cancelled (a stalled API server).
 final class FakeLeaseLock: LeaseLock {
     enum Fault: Sendable {
-        case none, fail, hang
+        case healthy, fail, hang
     }
 
     let name = "lock"
     let store: FakeLeaseStore
-    private let faultState = Mutex(Fault.none)
+    private let faultState = Mutex(Fault.healthy)
 
     init(store: FakeLeaseStore) {
         self.store = store
@@ -93,7 +93,7 @@ final class FakeLeaseLock: LeaseLock {
 
     private func applyFault() async throws(KubernetesError) {
         switch fault {
-        case .none:
+        case .healthy:
             return
         case .fail:
             throw FakeLeaseStore.error(503, .serviceUnavailable)

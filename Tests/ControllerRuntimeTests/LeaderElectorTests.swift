@@ -12,7 +12,8 @@ import Testing
 /// records when it runs, and a switch to stop it.
 final class Replica: Sendable {
     let identity: String
-    let lock: FakeLeaseLock
+    /// The fake lock, when the replica uses one (else the API stand-in).
+    let fake: FakeLeaseLock?
     let elector: LeaderElector<ManualClock>
     let clock: ManualClock
     let journal: Journal
@@ -25,12 +26,21 @@ final class Replica: Sendable {
     /// Fired to make the closure return on its own (the work is done).
     let finishWork = Signal()
 
-    init(
+    convenience init(
         _ identity: String, store: FakeLeaseStore, clock: ManualClock, journal: Journal,
         configuration: LeaderElectionConfiguration? = nil, metrics: TestMetrics = TestMetrics()
     ) throws {
+        try self.init(
+            identity, lock: FakeLeaseLock(store: store), clock: clock, journal: journal, configuration: configuration,
+            metrics: metrics)
+    }
+
+    init(
+        _ identity: String, lock: any LeaseLock, clock: ManualClock, journal: Journal,
+        configuration: LeaderElectionConfiguration? = nil, metrics: TestMetrics = TestMetrics()
+    ) throws {
         self.identity = identity
-        self.lock = FakeLeaseLock(store: store)
+        self.fake = lock as? FakeLeaseLock
         self.clock = clock
         self.journal = journal
         self.elector = try LeaderElector(
@@ -67,7 +77,7 @@ final class Replica: Sendable {
 
     var state: String {
         "\(identity): leader=\(elector.isLeader) running=\(running.value) parked=\(elector.parkedUntil) "
-            + "fault=\(lock.fault) finished=\(finished.value) holder=\(lock.store.lease?.spec?.holderIdentity ?? "-")"
+            + "fault=\(String(describing: fake?.fault)) finished=\(finished.value)"
     }
 
     /// Idle: every loop of the elector sleeps on the clock — a candidate's campaign; a leader's
@@ -77,7 +87,7 @@ final class Replica: Sendable {
         if finished.value { return true }
         let isLeader = elector.isLeader
         let parked = elector.parkedUntil
-        let hanging = lock.fault == .hang
+        let hanging = fake?.fault == .hang
         // A leader's renew loop and watchdog, or a candidate's campaign; with a hanging lock, the
         // renew loop or campaign may be stuck in a request instead.
         let expected = isLeader ? 2 : 1
@@ -196,7 +206,9 @@ struct LeaderElectorTests {
         #expect(replica.elector.observedLeader == nil)
     }
 
-    @Test("two electors with the default timings: never two leaders; a crashed leader is replaced within the lease duration")
+    @Test(
+        "two electors with the default timings: never two leaders; a crashed leader is replaced within the lease duration"
+    )
     func crashedLeaderIsReplaced() async throws {
         let clock = ManualClock()
         let store = FakeLeaseStore()
@@ -291,7 +303,7 @@ struct LeaderElectorTests {
             await settle([a, b])
             await simulate([a, b], clock: clock, for: .seconds(5))
 
-            a.lock.fault = .fail
+            a.fake?.fault = .fail
             let lastRenewal = Self.instant(store.lease?.spec?.renewTime)!
             var aStoppedAt: ManualClock.Instant?
             await simulate([a, b], clock: clock, for: .seconds(25)) {
@@ -304,7 +316,7 @@ struct LeaderElectorTests {
             #expect(leader([a, b]) == "b")
 
             // The partition heals: a respects b's lease.
-            a.lock.fault = .none
+            a.fake?.fault = .healthy
             await simulate([a, b], clock: clock, for: .seconds(30))
             #expect(leader([a, b]) == "b")
             #expect(a.elector.observedLeader == "b")
@@ -329,7 +341,7 @@ struct LeaderElectorTests {
             await settle([a, b])
             await simulate([a, b], clock: clock, for: .seconds(3))
 
-            a.lock.fault = .hang
+            a.fake?.fault = .hang
             let lastRenewal = Self.instant(store.lease?.spec?.renewTime)!
             await simulate([a, b], clock: clock, for: .seconds(25))
             let aEnded = journal.all.first { $0.identity == "a" && !$0.started }?.at
@@ -357,11 +369,11 @@ struct LeaderElectorTests {
             for _ in 0..<24 {
                 // Every 5 s, each replica is cut off or reconnected with probability 1/4.
                 for replica in replicas where random.next() % 4 == 0 {
-                    replica.lock.fault = replica.lock.fault == .none ? .fail : .none
+                    replica.fake?.fault = replica.fake?.fault == .healthy ? .fail : .healthy
                 }
                 await simulate(replicas, clock: clock, for: .seconds(5))
             }
-            for replica in replicas { replica.lock.fault = .none }
+            for replica in replicas { replica.fake?.fault = .healthy }
             await simulate(replicas, clock: clock, for: .seconds(20))
             #expect(leader(replicas) != nil)
             for replica in replicas { replica.stop.fire() }
