@@ -117,7 +117,7 @@ public struct PoolAllocator: Sendable {
         case .ipv4: address = ipv4!.take(index, for: claim)
         case .ipv6: address = ipv6!.take(index, for: claim)
         }
-        return Self.allocatedAddress(address, in: layout)
+        return layout.allocatedAddress(address)
     }
 
     /// The index a `Hashed` pool of `size` addresses prefers for `claim`:
@@ -126,14 +126,6 @@ public struct PoolAllocator: Sendable {
         // 64-bit division when the size allows: 128-bit division is a slow library call.
         if let small = UInt64(exactly: size) { return UInt128(claim.placementHash % small) }
         return UInt128(claim.placementHash) % size
-    }
-
-    private static func allocatedAddress(_ address: IPAddress, in layout: PoolLayout) -> AllocatedAddress {
-        AllocatedAddress(
-            address: address,
-            prefixLength: layout.prefix(containing: address)?.length ?? address.family.bitWidth,
-            gateway: layout.gateway(for: address)
-        )
     }
 
     // MARK: Rebuilding state and releasing
@@ -165,9 +157,7 @@ public struct PoolAllocator: Sendable {
 
     private func allocatableIndex(of address: IPAddress) throws(AllocationError) -> UInt128 {
         if let index = self[address.family]?.space.index(of: address) { return index }
-        let why = layout.unavailability(of: address) ?? .outsidePool
-        if why == .outsidePool { throw .notInPool(address.family, address: address) }
-        throw .excluded(address, why)
+        throw layout.notAllocatableError(address)
     }
 
     // MARK: Inspection
@@ -220,9 +210,7 @@ extension PoolAllocator.FamilyState {
         layout: PoolLayout
     ) throws(AllocationError) -> UInt128 {
         guard let index = space.index(of: address) else {
-            let why = layout.unavailability(of: address) ?? .outsidePool
-            if why == .outsidePool { throw .notInPool(address.family, address: address) }
-            throw .excluded(address, why)
+            throw layout.notAllocatableError(address)
         }
         guard occupied.contains(index) else { return index }
         switch coolingHolders[index] {

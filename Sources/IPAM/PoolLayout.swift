@@ -67,6 +67,22 @@ public struct PoolLayout: Hashable, Sendable {
         return gateways.first { $0.family == address.family }
     }
 
+    /// `address` as handed to a claim: with its prefix length and gateway.
+    public func allocatedAddress(_ address: IPAddress) -> AllocatedAddress {
+        AllocatedAddress(
+            address: address,
+            prefixLength: prefix(containing: address)?.length ?? address.family.bitWidth,
+            gateway: gateway(for: address))
+    }
+
+    /// The allocation error for an address that has no index in this pool:
+    /// `notInPool` outside every prefix, `excluded` (with the reason) inside.
+    func notAllocatableError(_ address: IPAddress) -> AllocationError {
+        let why = unavailability(of: address) ?? .outsidePool
+        if why == .outsidePool { return .notInPool(address.family, address: address) }
+        return .excluded(address, why)
+    }
+
     /// Why `address` is not allocatable in this pool, or `nil` when it is.
     public func unavailability(of address: IPAddress) -> AddressUnavailability? {
         guard let prefix = prefix(containing: address) else { return .outsidePool }

@@ -151,11 +151,7 @@ public enum AllocationPlanner {
                 // In the order of the claim's families (primary first), not of the lease names.
                 let rank = { (address: IPAddress) in definition.request.families.firstIndex(of: address.family) ?? .max }
                 let addresses = held.sorted { rank($0.address) < rank($1.address) }.map { lease in
-                    let layout = catalog.definitions[lease.pool]!.layout
-                    return AllocatedAddress(
-                        address: lease.address,
-                        prefixLength: layout.prefix(containing: lease.address)?.length ?? lease.address.family.bitWidth,
-                        gateway: layout.gateway(for: lease.address))
+                    catalog.definitions[lease.pool]!.layout.allocatedAddress(lease.address)
                 }
                 outcomes.append(ClaimOutcome(
                     identity: definition.identity, source: source,
