@@ -12,6 +12,9 @@
 //   KubernetesClientTestKit      in-process API stand-in over HTTP(S) with fault injection (NIO, NIOSSL, X509)
 //   ControllerRuntime            watcher, store, work queue, controller, leader election, events, metrics
 //   IPAMModel       IPPool / IPClaim / IPLease and the pure decisions (IPAM, KubernetesCore)
+//   IPAMController  the reconcilers (pools, claims, leases, Pods) on ControllerRuntime; no main
+//   IPAMControllerCommand  flags, logging/metrics bootstrap, /metrics, /healthz, /readyz, ServiceGroup
+//   ipam-controller the controller's entry point
 //   IPAMCtlKit      manifest reading and the `ipamctl` commands (IPAMModel, Yams, ArgumentParser)
 //   ipamctl         the command-line entry point
 //
@@ -39,7 +42,9 @@ let package = Package(
         .library(name: "KubernetesClientTestKit", targets: ["KubernetesClientTestKit"]),
         .library(name: "ControllerRuntime", targets: ["ControllerRuntime"]),
         .library(name: "IPAMModel", targets: ["IPAMModel"]),
+        .library(name: "IPAMController", targets: ["IPAMController"]),
         .executable(name: "ipamctl", targets: ["ipamctl"]),
+        .executable(name: "ipam-controller", targets: ["ipam-controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
@@ -53,6 +58,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
     ],
     targets: [
         .target(name: "IPAM", swiftSettings: swiftSettings),
@@ -102,6 +108,41 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "IPAMController",
+            dependencies: [
+                "IPAMModel",
+                "ControllerRuntime",
+                "KubernetesClient",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "IPAMControllerCommand",
+            dependencies: [
+                "IPAMController",
+                "ControllerRuntime",
+                "KubernetesClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "ipam-controller",
+            dependencies: ["IPAMControllerCommand"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "IPAMCtlKit",
             dependencies: [
                 "IPAMModel",
@@ -147,13 +188,32 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "IPAMControllerTests",
+            dependencies: [
+                "IPAMController",
+                "KubernetesClientTestKit",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IPAMControllerCommandTests",
+            dependencies: [
+                "IPAMControllerCommand",
+                "KubernetesClientTestKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "IPAMModelTests",
             dependencies: ["IPAMModel"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "IPAMCtlKitTests",
-            dependencies: ["IPAMCtlKit"],
+            dependencies: ["IPAMCtlKit", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),
@@ -186,6 +246,21 @@ if ProcessInfo.processInfo.environment["IPAM_BENCHMARKS"] != nil {
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/ClientBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+    package.targets.append(
+        .executableTarget(
+            name: "ControllerRuntimeBenchmarks",
+            dependencies: [
+                "ControllerRuntime",
+                "KubernetesClient",
+                "KubernetesClientTestKit",
+                "IPAMModel",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/ControllerRuntimeBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         )

@@ -52,7 +52,7 @@ public struct BindingFailure: Error, Hashable, Sendable, CustomStringConvertible
     }
 
     /// The failure for a claim whose spec is invalid.
-    init(_ failure: ValidationFailure) {
+    public init(_ failure: ValidationFailure) {
         self.init(reason: IPAMAPI.Reason.invalid, message: failure.description)
     }
 

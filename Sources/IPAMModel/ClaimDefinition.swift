@@ -110,3 +110,27 @@ public struct ClaimDefinition: Hashable, Sendable {
             ownerPod: claim.metadata.ownerReferences?.first { $0.kind == "Pod" && $0.apiVersion == "v1" })
     }
 }
+
+extension ClaimDefinition {
+    /// This claim, also asking for `addresses` as static addresses: the controller's way of
+    /// completing a half-made binding in place, or of re-taking the addresses a claim's status
+    /// names when their leases went missing.
+    ///
+    /// Families with a static address of their own keep it. Returns `nil` when an address is of
+    /// a family the claim does not request, or contradicts the claim's own static address.
+    public func requesting(static addresses: [IPAddress]) -> ClaimDefinition? {
+        guard !addresses.isEmpty else { return self }
+        var wanted: [IPAddress] = []
+        for family in request.families {
+            let own = request.staticAddress(for: family)
+            let extra = addresses.filter { $0.family == family }
+            if extra.count > 1 { return nil }
+            if let own, let other = extra.first, other != own { return nil }
+            if let address = own ?? extra.first { wanted.append(address) }
+        }
+        guard addresses.allSatisfy({ request.families.contains($0.family) }),
+            let widened = try? AllocationRequest(families: request.families, staticAddresses: wanted)
+        else { return nil }
+        return ClaimDefinition(identity: identity, uid: uid, target: target, request: widened, ownerPod: ownerPod)
+    }
+}
