@@ -203,6 +203,7 @@ let package = Package(
                 "KubernetesClientTestKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -263,6 +264,28 @@ if ProcessInfo.processInfo.environment["IPAM_BENCHMARKS"] != nil {
             path: "Benchmarks/ControllerRuntimeBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+    // A plain executable (not the Benchmark harness): one-shot end-to-end scenarios with their
+    // own figures and an RSS reading the malloc interposer would skew; see its header.
+    //   .build-bench/release/IPAMControllerBenchmarks [bind1k|bind10k|restart|memory] [--runs N] [--qps Q]
+    package.targets.append(
+        .executableTarget(
+            name: "IPAMControllerBenchmarks",
+            dependencies: [
+                "IPAM",
+                "KubernetesCore",
+                "KubernetesClient",
+                "KubernetesClientTestKit",
+                "ControllerRuntime",
+                "IPAMModel",
+                "IPAMController",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
+            ],
+            path: "Benchmarks/IPAMControllerBenchmarks",
+            swiftSettings: swiftSettings
         )
     )
 }

@@ -1,4 +1,4 @@
-public import KubernetesClient
+import KubernetesClient
 
 /// An overall token bucket for retries: `qps` per second with bursts of `burst` — client-go's
 /// `BucketRateLimiter`.

@@ -59,8 +59,16 @@ struct ClaimReconciler: Reconciler {
             return
         }
 
+        let statusAddresses = (claim.status?.addresses ?? []).compactMap { try? IPAddress($0.address) }
         for _ in 0..<Self.conflictAttempts {
-            let held = heldAddresses(of: uid)
+            // Two replicas racing can each lease an address for one claim: keep one per family
+            // (the one the status names, else the lowest — the same choice on every replica) and
+            // release the others.
+            let (held, extra) = Self.partition(
+                heldAddresses(of: uid), families: definition.request.families, preferring: statusAddresses)
+            for duplicate in extra {
+                try await LeaseRelease.release(duplicate.address.leaseName, heldBy: uid, reason: "duplicate", context: context)
+            }
             // Complete: every requested family has a lease of this claim.
             if let binding = completeBinding(definition, held: held) {
                 try await writeBound(claim, binding)
@@ -76,7 +84,7 @@ struct ClaimReconciler: Reconciler {
                 return
             }
             let heldAddresses = held.map(\.address)
-            let preferred = (claim.status?.addresses ?? []).compactMap { try? IPAddress($0.address) }
+            let preferred = statusAddresses
             let binding: ClaimBinding
             switch context.book.bind(
                 definition, uid: uid, candidates: candidates, held: heldAddresses, preferred: preferred)
@@ -107,6 +115,26 @@ struct ClaimReconciler: Reconciler {
             held.append((assumption.pool, assumption.address))
         }
         return held
+    }
+
+    /// Splits a claim's leases into those it keeps (at most one per requested family: the one
+    /// in `preferred`, else the lowest address) and the rest.
+    static func partition(
+        _ held: [(pool: String, address: IPAddress)], families: [IPAddress.Family], preferring preferred: [IPAddress]
+    ) -> (kept: [(pool: String, address: IPAddress)], extra: [(pool: String, address: IPAddress)]) {
+        var kept: [(pool: String, address: IPAddress)] = []
+        var extra: [(pool: String, address: IPAddress)] = []
+        for family in Set(held.map(\.address.family)) {
+            let candidates = held.filter { $0.address.family == family }.sorted { $0.address < $1.address }
+            guard families.contains(family) else {
+                extra += candidates
+                continue
+            }
+            let keep = candidates.first { preferred.contains($0.address) } ?? candidates[0]
+            kept.append(keep)
+            extra += candidates.filter { $0.address != keep.address }
+        }
+        return (kept, extra)
     }
 
     /// The binding the claim's leases already make, when they cover every requested family

@@ -43,6 +43,9 @@ struct PoolReconciler: Reconciler {
         }
         let status = PoolStatusBuilder.status(for: pool, readiness: readiness, usage: usage, now: context.now())
         try await write(pool, status)
+        // Claim counts ride along with pool refreshes, which every binding and release triggers.
+        let pending = context.cache.waitingClaims().count
+        context.metrics.recordClaims(bound: context.cache.claims.store.count - pending, pending: pending)
     }
 
     /// While leases of the deleted pool exist, says so in status and waits (lease deletions

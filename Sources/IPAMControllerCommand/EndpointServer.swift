@@ -56,14 +56,20 @@ final class EndpointServer: Service, Sendable {
 
     func run() async throws {
         logger.info("serving", metadata: ["address": "\(address.host):\(port)", "paths": "\(routes.keys.sorted())"])
-        try await cancelWhenGracefulShutdown {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await self.listener.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask { await self.serve(connection) }
+        do {
+            try await cancelWhenGracefulShutdown {
+                try await withThrowingDiscardingTaskGroup { group in
+                    try await self.listener.executeThenClose { connections in
+                        for try await connection in connections {
+                            group.addTask { await self.serve(connection) }
+                        }
                     }
                 }
             }
+        } catch is CancellationError {
+            // Shutting down: ending the accept loop by cancellation is the normal way out.
+        } catch where Task.isCancelled || Task.isShuttingDownGracefully {
+            logger.debug("stopped accepting", metadata: ["error": "\(error)"])
         }
     }
 

@@ -1,5 +1,5 @@
 public import KubernetesCore
-public import NIOCore
+import NIOCore
 
 /// The one seam between the client and the network: send a built request,
 /// get the response head and a streaming body.

@@ -34,10 +34,24 @@ public struct Pod: Resource, Hashable {
     public struct Spec: Codable, Hashable, Sendable {
         /// The node the Pod is bound to; `nil` until the scheduler binds it.
         public var nodeName: String?
+        /// The containers: name and image only, enough to create a Pod (end-to-end tests do).
+        public var containers: [Container]?
 
         /// Creates a spec.
-        public init(nodeName: String? = nil) {
+        public init(nodeName: String? = nil, containers: [Container]? = nil) {
             self.nodeName = nodeName
+            self.containers = containers
+        }
+    }
+
+    /// The modelled subset of a container: its name and image.
+    public struct Container: Codable, Hashable, Sendable {
+        public var name: String
+        public var image: String?
+
+        public init(name: String, image: String? = nil) {
+            self.name = name
+            self.image = image
         }
     }
 

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Builds the requests for one resource kind, in one namespace or cluster-wide.
 ///

@@ -6,6 +6,7 @@ import KubernetesClientTestKit
 import KubernetesCore
 import Logging
 import Prometheus
+import ServiceLifecycleTestKit
 import Synchronization
 import Testing
 
@@ -105,5 +106,49 @@ struct KubernetesClientHelper {
     func isBound(_ name: String) async throws -> Bool {
         let claim = try await server.object(IPClaim.self, namespace: "default", name: name)
         return claim?.status?.conditions?.isTrue(IPAMAPI.ConditionType.bound) == true
+    }
+}
+
+/// Graceful shutdown (what SIGTERM triggers): the process drains and returns without an error,
+/// and gives the leader Lease up.
+@Suite("ControllerProcess shutdown", .timeLimit(.minutes(2)))
+struct ControllerProcessShutdownTests {
+    @Test("graceful shutdown returns normally and releases the Lease")
+    func gracefulShutdown() async throws {
+        try await FakeAPIServer.withRunning { server in
+            await server.register(IPPool.self, statusSubresource: true)
+            await server.register(IPClaim.self, statusSubresource: true)
+            await server.register(IPLease.self, statusSubresource: true)
+            await server.register(.pods)
+            await server.register(.namespaces)
+            await server.register(.events)
+            await server.register(.leases)
+            let command = try ControllerCommand.parse([
+                "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--leader-elect",
+                "--leader-election-namespace", "ipam-system",
+            ])
+            var process = ControllerProcess(
+                command: command, registry: PrometheusCollectorRegistry(), logger: Logger(label: "shutdown-test"),
+                environment: ["POD_NAME": "replica-a"])
+            process.clientConfiguration = ClientConfiguration(server: server.baseURL)
+            process.signals = []
+            let configured = process
+            try await testGracefulShutdown { trigger in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await configured.run() }
+                    var leading = false
+                    for _ in 0..<500 where !leading {
+                        let lease = try await server.object(Lease.self, namespace: "ipam-system", name: "ipam-controller")
+                        leading = lease?.spec?.holderIdentity == "replica-a"
+                        if !leading { try await Task.sleep(for: .milliseconds(20)) }
+                    }
+                    #expect(leading)
+                    trigger.triggerGracefulShutdown()
+                    try await group.next()  // rethrows what run() throws: it must not throw
+                }
+            }
+            let lease = try await server.object(Lease.self, namespace: "ipam-system", name: "ipam-controller")
+            #expect(lease?.spec?.holderIdentity?.isEmpty != false, "released on shutdown")
+        }
     }
 }

@@ -133,7 +133,7 @@ import Testing
 
     @Test func clusterInfoIsProvidedWhenAskedFor() async throws {
         let directory = try TemporaryDirectory()
-        let plugin = try directory.script(
+        _ = try directory.script(
             "plugin",
             """
             printf '%s' "$KUBERNETES_EXEC_INFO" > "\(directory.url("exec-info"))"

@@ -9,10 +9,11 @@ import KubernetesCore
 import MetricsTestKit
 import Testing
 
-/// The IPAM controller end to end, over HTTP against the stand-in: every scenario ends by
-/// checking DESIGN.md's invariants through the API.
-@Suite("IPAMController", .timeLimit(.minutes(3)))
-struct IPAMControllerTests {
+/// The IPAM controller end to end: against the in-process stand-in under `swift test`, or
+/// against a real cluster with `IPAM_E2E_KUBECONFIG` (see ``E2EEnvironment``). Every scenario ends
+/// by checking DESIGN.md's invariants through the API.
+@Suite("E2E", .timeLimit(.minutes(3)), .serialized)
+struct E2ETests {
     @Test("claims are bound: leases named by address with the claim's UID, status, pool counts, finalizers")
     func bindsClaims() async throws {
         try await ControllerHarness.with { harness in
@@ -29,7 +30,7 @@ struct IPAMControllerTests {
                 #expect(status.addresses?.first?.prefixLength == 24)
                 #expect(status.addresses?.first?.gateway == "10.10.0.1")
 
-                let claim = try await harness.client.resource(IPClaim.self, namespace: "default").get("a")
+                let claim = try await harness.client.resource(IPClaim.self, namespace: harness.namespace).get("a")
                 #expect(claim.metadata.finalizers == [IPAMAPI.finalizer])
                 try await harness.eventually("pool status counts") {
                     let pool = try await harness.client.resource(IPPool.self).get("blue")
@@ -152,19 +153,18 @@ struct IPAMControllerTests {
     func pods() async throws {
         try await ControllerHarness.with { harness in
             try await harness.pool("pods", ["10.70.0.0/24"])
-            let pods = harness.client.resource(Pod.self, namespace: "default")
-            _ = try await pods.create(Pod(metadata: ObjectMeta(
-                name: "web-0", namespace: "default", annotations: [IPAMAPI.PodAnnotation.pool: "pods"])))
-            _ = try await pods.create(Pod(metadata: ObjectMeta(name: "plain", namespace: "default")))
+            let pods = harness.client.resource(Pod.self, namespace: harness.namespace)
+            _ = try await pods.create(harness.pod("web-0", annotations: [IPAMAPI.PodAnnotation.pool: "pods"]))
+            _ = try await pods.create(harness.pod("plain"))
             try await harness.running { _ in
                 try await harness.eventually("the Pod is annotated with its address") {
                     try await pods.get("web-0").metadata.annotations?[IPAMAPI.PodAnnotation.allocated] == "10.70.0.1/24"
                 }
                 #expect(try await harness.claims().map(\.metadata.name) == ["web-0"])
-                let claim = try await harness.client.resource(IPClaim.self, namespace: "default").get("web-0")
+                let claim = try await harness.client.resource(IPClaim.self, namespace: harness.namespace).get("web-0")
                 #expect(claim.metadata.ownerReferences?.first?.kind == "Pod")
 
-                await harness.server.setGarbageCollectorEnabled(false)  // the controller must not rely on it
+                await harness.server?.setGarbageCollectorEnabled(false)  // the controller must not rely on it
                 try await pods.delete("web-0")
                 try await harness.eventually("claim deleted and lease released") {
                     let claims = try await harness.claims()
@@ -178,14 +178,13 @@ struct IPAMControllerTests {
         }
     }
 
-    @Test("a Pod deleted while no controller ran: its claim is released after two observations")
+    @Test("a Pod deleted while no controller ran: its claim is released after two observations", .enabled(if: E2EEnvironment.controlsController))
     func podDeletedWhileDown() async throws {
         try await ControllerHarness.with { harness in
             try await harness.pool("pods", ["10.71.0.0/24"])
-            await harness.server.setGarbageCollectorEnabled(false)
-            let pods = harness.client.resource(Pod.self, namespace: "default")
-            _ = try await pods.create(Pod(metadata: ObjectMeta(
-                name: "job", namespace: "default", annotations: [IPAMAPI.PodAnnotation.pool: "pods"])))
+            await harness.server?.setGarbageCollectorEnabled(false)
+            let pods = harness.client.resource(Pod.self, namespace: harness.namespace)
+            _ = try await pods.create(harness.pod("job", annotations: [IPAMAPI.PodAnnotation.pool: "pods"]))
             try await harness.running { _ in
                 try await harness.eventually("bound") { try await harness.boundAddresses("job") != nil }
             }
@@ -199,7 +198,7 @@ struct IPAMControllerTests {
         }
     }
 
-    @Test("a lease whose claim vanished (finalizer removed by hand) is released and deleted")
+    @Test("a lease whose claim vanished (finalizer removed by hand) is released and deleted", .enabled(if: E2EEnvironment.controlsController))
     func orphanedLease() async throws {
         try await ControllerHarness.with { harness in
             try await harness.pool("blue", ["10.80.0.0/24"])
@@ -207,7 +206,7 @@ struct IPAMControllerTests {
                 metadata: ObjectMeta(name: "10.80.0.9", labels: [IPAMAPI.poolLabel: "blue"]),
                 spec: IPLeaseSpec(
                     address: "10.80.0.9", pool: "blue",
-                    claimRef: ClaimReference(namespace: "default", name: "ghost", uid: "no-such-uid"))))
+                    claimRef: ClaimReference(namespace: harness.namespace, name: "ghost", uid: "no-such-uid"))))
             let metrics = TestMetrics()
             try await harness.running(metrics: metrics) { _ in
                 try await harness.eventually("orphan released and deleted") { try await harness.leases().isEmpty }
@@ -217,7 +216,7 @@ struct IPAMControllerTests {
         }
     }
 
-    @Test("a Bound claim whose lease was deleted gets its lease back on the same address")
+    @Test("a Bound claim whose lease was deleted gets its lease back on the same address", .enabled(if: E2EEnvironment.controlsController))
     func repairsMissingLease() async throws {
         try await ControllerHarness.with { harness in
             try await harness.pool("blue", ["10.81.0.0/24"])
@@ -237,7 +236,7 @@ struct IPAMControllerTests {
         }
     }
 
-    @Test("restart: a new replica keeps every address and binds the claims created meanwhile")
+    @Test("restart: a new replica keeps every address and binds the claims created meanwhile", .enabled(if: E2EEnvironment.controlsController))
     func restart() async throws {
         try await ControllerHarness.with { harness in
             try await harness.pool("blue", ["10.90.0.0/24"], strategy: "Hashed")
@@ -261,7 +260,7 @@ struct IPAMControllerTests {
         }
     }
 
-    @Test("two replicas at once without leader election: every claim bound once, no duplicate")
+    @Test("two replicas at once without leader election: every claim bound once, no duplicate", .enabled(if: E2EEnvironment.controlsController))
     func twoReplicas() async throws {
         try await ControllerHarness.with { harness in
             try await harness.pool("shared", ["10.100.0.0/26"])  // 62 addresses
@@ -281,21 +280,22 @@ struct IPAMControllerTests {
         }
     }
 
-    @Test("faults: 5xx, 429, 409 on writes, dropped watches and compacted history — still converges")
+    @Test("faults: 5xx, 429, 409 on writes, dropped watches and compacted history — still converges", .enabled(if: E2EEnvironment.isStandIn))
     func faults() async throws {
         try await ControllerHarness.with { harness in
             try await harness.pool("blue", ["10.110.0.0/24"])
+            let server = try #require(harness.server)
             try await harness.running { _ in
-                harness.server.failNextRequests(3, matching: RequestMatcher(verb: .create, resource: "ipleases"), with: .serviceUnavailable)
-                harness.server.failNextRequests(
+                server.failNextRequests(3, matching: RequestMatcher(verb: .create, resource: "ipleases"), with: .serviceUnavailable)
+                server.failNextRequests(
                     2, matching: RequestMatcher(verb: .update, resource: "ipclaims", subresource: "status"),
                     with: InjectedFailure(statusCode: 409, reason: .conflict, message: "injected conflict"))
-                harness.server.failNextRequests(2, matching: RequestMatcher(verb: .list), with: .tooManyRequests(retryAfterSeconds: 0))
+                server.failNextRequests(2, matching: RequestMatcher(verb: .list), with: .tooManyRequests(retryAfterSeconds: 0))
                 for index in 0..<15 { try await harness.claim("f-\(index)", pool: "blue") }
-                _ = await harness.server.dropWatches()
-                await harness.server.compactHistory()
+                _ = await server.dropWatches()
+                await server.compactHistory()
                 for index in 15..<25 { try await harness.claim("f-\(index)", pool: "blue") }
-                _ = await harness.server.dropWatches()
+                _ = await server.dropWatches()
                 try await harness.eventually("all bound") {
                     try await (0..<25).asyncAllSatisfy { try await harness.boundAddresses("f-\($0)") != nil }
                 }
