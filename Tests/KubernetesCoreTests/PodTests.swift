@@ -37,7 +37,7 @@ import Testing
         let pod = try decode(Pod.self, from: Self.json)
         #expect(pod.metadata.name == "web-0")
         #expect(pod.metadata.annotations?["ipam.swift-ipam.io/pool"] == "blue")
-        #expect(pod.spec == Pod.Spec(nodeName: "node-a"))
+        #expect(pod.spec == Pod.Spec(nodeName: "node-a", containers: [Pod.Container(name: "web", image: "nginx:1.27")]))
         #expect(pod.status?.phase == .running)
         #expect(pod.status?.podIPs == [Pod.PodIP(ip: "10.244.1.7"), Pod.PodIP(ip: "fd00:244::7")])
     }
