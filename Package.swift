@@ -137,6 +137,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "IPAMTestSupport",
+            dependencies: ["IPAMModel", "KubernetesClientTestKit"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "ipam-controller",
             dependencies: ["IPAMControllerCommand"],
@@ -192,6 +197,7 @@ let package = Package(
             dependencies: [
                 "IPAMController",
                 "KubernetesClientTestKit",
+                "IPAMTestSupport",
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             swiftSettings: swiftSettings
@@ -201,6 +207,7 @@ let package = Package(
             dependencies: [
                 "IPAMControllerCommand",
                 "KubernetesClientTestKit",
+                "IPAMTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

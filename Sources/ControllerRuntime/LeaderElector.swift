@@ -1,4 +1,5 @@
 public import Foundation
+import KubernetesCore
 import KubernetesClient
 public import Logging
 public import Metrics
@@ -298,11 +299,41 @@ public final class LeaderElector<C: Clock>: Sendable where C.Duration == Duratio
             let lease = state.machine.release(wallClock: wallClock())
             return configuration.releaseOnShutdown ? lease : nil
         }
-        guard let lease else { return }
+        guard configuration.releaseOnShutdown else { return }
+        guard let lease else {
+            // Not leading as far as we know — but an acquisition cancelled in flight may have
+            // reached the server: release the lease if it names us.
+            await releaseAfterConflict(nil)
+            return
+        }
         do {
             let released = try await lock.update(lease)
             state.withLock { $0.machine.released(released, now: clock.now) }
             logger.debug("released the lease")
+        } catch {
+            guard error.isConflict else {
+                logger.debug("could not release the lease; it will expire", metadata: ["error": "\(error)"])
+                return
+            }
+            // A renewal cancelled in flight may have reached the server after all, leaving our
+            // resourceVersion stale: read the lease again and release it if it is still ours.
+            await releaseAfterConflict(lease)
+        }
+    }
+
+    /// Reads the lease and releases it if it still names this elector.
+    private func releaseAfterConflict(_ released: Lease?) async {
+        do {
+            guard var current = try await lock.get(), current.spec?.holderIdentity == configuration.identity else {
+                logger.debug("the lease does not name us; nothing to release")
+                return
+            }
+            current.spec?.holderIdentity = ""
+            current.spec?.leaseDurationSeconds = 1
+            current.spec?.renewTime = released?.spec?.renewTime ?? wallClock()
+            let written = try await lock.update(current)
+            state.withLock { $0.machine.released(written, now: clock.now) }
+            logger.debug("released the lease after re-reading it")
         } catch {
             logger.debug("could not release the lease; it will expire", metadata: ["error": "\(error)"])
         }

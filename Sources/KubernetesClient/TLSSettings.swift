@@ -50,6 +50,9 @@ public struct TLSSettings: Sendable, Hashable {
     ///
     /// - Trust: the CA certificates when given, else the system's default roots.
     /// - Verification: full (chain and host name), or none when `insecureSkipVerify` is set.
+    ///   NIOSSL's host name check also accepts an IP SAN equal to the *connected* address, so on
+    ///   its own it does not enforce ``serverName``; ``AsyncHTTPClientTransport`` additionally
+    ///   requires the certificate to name `serverName` (else the URL's host), as client-go does.
     /// - Client identity: the certificate chain and private key when given; the key must belong
     ///   to the first certificate.
     ///

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import IPAMModel
+import IPAMTestSupport
 import KubernetesClient
 import KubernetesClientTestKit
 import KubernetesCore
@@ -26,13 +27,7 @@ struct ControllerProcessTests {
     @Test("serves /metrics, /healthz and /readyz, leads, and binds a claim")
     func endToEnd() async throws {
         try await FakeAPIServer.withRunning { server in
-            await server.register(IPPool.self, statusSubresource: true)
-            await server.register(IPClaim.self, statusSubresource: true)
-            await server.register(IPLease.self, statusSubresource: true)
-            await server.register(.pods)
-            await server.register(.namespaces)
-            await server.register(.events)
-            await server.register(.leases)
+            await server.registerIPAMKinds()
             let command = try ControllerCommand.parse([
                 "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--leader-elect",
                 "--leader-election-namespace", "ipam-system", "--lease-duration", "3s", "--renew-deadline", "2s",
@@ -116,13 +111,7 @@ struct ControllerProcessShutdownTests {
     @Test("graceful shutdown returns normally and releases the Lease")
     func gracefulShutdown() async throws {
         try await FakeAPIServer.withRunning { server in
-            await server.register(IPPool.self, statusSubresource: true)
-            await server.register(IPClaim.self, statusSubresource: true)
-            await server.register(IPLease.self, statusSubresource: true)
-            await server.register(.pods)
-            await server.register(.namespaces)
-            await server.register(.events)
-            await server.register(.leases)
+            await server.registerIPAMKinds()
             let command = try ControllerCommand.parse([
                 "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--leader-elect",
                 "--leader-election-namespace", "ipam-system",

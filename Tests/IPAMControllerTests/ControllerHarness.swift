@@ -3,6 +3,7 @@ import Foundation
 import IPAM
 import IPAMController
 import IPAMModel
+import IPAMTestSupport
 import KubernetesClient
 import KubernetesClientTestKit
 import KubernetesCore
@@ -66,12 +67,7 @@ struct ControllerHarness {
             return
         }
         try await FakeAPIServer.withRunning { server in
-            await server.register(IPPool.self, statusSubresource: true)
-            await server.register(IPClaim.self, statusSubresource: true)
-            await server.register(IPLease.self, statusSubresource: true)
-            await server.register(.pods)
-            await server.register(.namespaces)
-            await server.register(.events)
+            await server.registerIPAMKinds()
             try await KubernetesClient.withClient(
                 configuration: ClientConfiguration(server: server.baseURL),
                 options: .init(qps: nil, requestTimeout: .seconds(10))
