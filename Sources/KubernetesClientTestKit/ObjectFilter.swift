@@ -10,6 +10,11 @@ struct ObjectFilter: Sendable {
 
     static let everything = ObjectFilter()
 
+    /// Whether every object matches.
+    var isEmpty: Bool {
+        namespace == nil && name == nil && (labelSelector?.isEmpty ?? true) && fieldSelector == nil
+    }
+
     func matches(_ object: JSONValue) -> Bool {
         let metadata = object["metadata"]
         if let namespace, (metadata?["namespace"]?.stringValue ?? "") != namespace { return false }

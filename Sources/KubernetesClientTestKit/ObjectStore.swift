@@ -13,7 +13,20 @@ import KubernetesCore
 actor ObjectStore {
     struct Table: Sendable {
         var registration: ResourceRegistration
-        var objects: [ObjectKey: JSONValue] = [:]
+        var objects: [ObjectKey: JSONValue] = [:] {
+            didSet { sortedKeysCache = nil }
+        }
+        /// `objects.keys` in order, kept between pages of one listing (a paginated list of
+        /// 100,000 objects would otherwise sort them again for every page).
+        fileprivate(set) var sortedKeysCache: [ObjectKey]? = nil
+
+        /// The keys in order; cached until the next write.
+        mutating func sortedKeys() -> [ObjectKey] {
+            if let sortedKeysCache { return sortedKeysCache }
+            let keys = objects.keys.sorted()
+            sortedKeysCache = keys
+            return keys
+        }
         var history: EventHistory
     }
 
@@ -100,7 +113,9 @@ actor ObjectStore {
     func list(
         _ resource: ResourceKey, filter: ObjectFilter, limit: Int?, continueToken: String?
     ) throws(FakeAPIError) -> JSONValue {
-        guard let table = tables[resource] else { throw .resourceNotFound() }
+        guard tables[resource] != nil else { throw .resourceNotFound() }
+        let allKeys = tables[resource]!.sortedKeys()
+        let table = tables[resource]!
         var listVersion = resourceVersion
         var after: ObjectKey?
         if let continueToken, !continueToken.isEmpty {
@@ -113,14 +128,29 @@ actor ObjectStore {
             listVersion = token.resourceVersion
             after = token.after
         }
-        var keys = table.objects.keys.sorted()
-        if let after { keys.removeAll { $0 <= after } }
+        // The first key after the continue token, by binary search.
+        var start = allKeys.startIndex
+        if let after {
+            var low = allKeys.startIndex
+            var high = allKeys.endIndex
+            while low < high {
+                let middle = (low + high) / 2
+                if allKeys[middle] <= after { low = middle + 1 } else { high = middle }
+            }
+            start = low
+        }
+        let keys = allKeys[start...]
         var items: [JSONValue] = []
         var lastKey: ObjectKey?
         var remaining: Int64 = 0
-        for key in keys {
+        for (offset, key) in zip(keys.indices, keys) {
             guard let object = table.objects[key], filter.matches(object) else { continue }
             if let limit, limit > 0, items.count >= limit {
+                if filter.isEmpty {
+                    // Nothing filters: every key left is an item left.
+                    remaining = Int64(keys.endIndex - offset)
+                    break
+                }
                 remaining += 1
                 continue
             }
