@@ -1,6 +1,7 @@
 import Foundation
 import KubernetesClientTestKit
 import KubernetesCore
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import NIOSSL
@@ -286,10 +287,14 @@ enum LoopbackRelay {
     static func withRelay<Result>(
         host: String, to targetPort: Int, _ body: (Int) async throws -> Result
     ) async throws -> Result {
+        // Every relayed connection, so that none outlives the relay: an open connection would
+        // keep the stand-in's side open after the stand-in stops, which NIO traps on.
+        let connections = NIOLockedValueBox<[any Channel]>([])
         let listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.autoRead, value: false)
             .childChannelInitializer { inbound in
+                connections.withLockedValue { $0.append(inbound) }
                 let toTarget = RelayHandler()
                 do {
                     try inbound.pipeline.syncOperations.addHandler(toTarget)
@@ -304,14 +309,31 @@ enum LoopbackRelay {
                     }
                     .connect(host: "127.0.0.1", port: targetPort)
                     .flatMap { outbound in
+                        connections.withLockedValue { $0.append(outbound) }
                         toTarget.peer = outbound
                         return inbound.setOption(.autoRead, value: true)
                     }
             }
             .bind(host: host, port: 0).get()
-        defer { listener.close(promise: nil) }
         let port = try #require(listener.localAddress?.port)
-        return try await body(port)
+        let result: Result
+        do {
+            result = try await body(port)
+        } catch {
+            await close(listener, connections)
+            throw error
+        }
+        await close(listener, connections)
+        return result
+    }
+
+    /// Closes the listener and every relayed connection, and waits until they are closed.
+    private static func close(_ listener: any Channel, _ connections: NIOLockedValueBox<[any Channel]>) async {
+        try? await listener.close()
+        for channel in connections.withLockedValue({ $0 }) {
+            channel.close(promise: nil)
+            try? await channel.closeFuture.get()
+        }
     }
 
     /// Writes what one side reads to the other; closes the other when one side closes. Both
