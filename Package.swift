@@ -275,7 +275,8 @@ if ProcessInfo.processInfo.environment["IPAM_BENCHMARKS"] != nil {
     )
     // A plain executable (not the Benchmark harness): one-shot end-to-end scenarios with their
     // own figures and an RSS reading the malloc interposer would skew; see its header.
-    //   .build-bench/release/IPAMControllerBenchmarks [bind1k|bind10k|restart|memory] [--runs N] [--qps Q]
+    //   .build-bench/release/IPAMControllerBenchmarks [bind1k|bind10k|restart|standin] [--runs N] [--qps Q]
+    //   .build-bench/release/IPAMControllerBenchmarks memory      # alone: it reads the process RSS
     package.targets.append(
         .executableTarget(
             name: "IPAMControllerBenchmarks",

@@ -216,13 +216,10 @@ struct ClaimReconciler: Reconciler {
         let wasBound = claim.status?.conditions?.isTrue(IPAMAPI.ConditionType.bound) == true
         let status = ClaimStatusBuilder.status(for: claim, binding: binding, now: context.now())
         guard try await writeStatus(claim, status) else { return }
-        if !wasBound {
-            if let created = claim.metadata.creationTimestamp {
-                context.metrics.allocationDuration.recordSeconds(max(0, context.now().timeIntervalSince(created)))
-            }
-            context.event(
-                claim, .normal, reason: IPAMAPI.Reason.bound, action: "Allocate",
-                note: status.conditions?.condition(ofType: IPAMAPI.ConditionType.bound)?.message ?? "bound")
+        // No Event for a successful binding: the status says it, and an Event per claim would be
+        // a fourth write per claim that never aggregates (failures do get Events).
+        if !wasBound, let created = claim.metadata.creationTimestamp {
+            context.metrics.allocationDuration.recordSeconds(max(0, context.now().timeIntervalSince(created)))
         }
     }
 

@@ -101,7 +101,16 @@ public final class IPAMController: Service, Sendable {
         }
 
         claims.reconciles(cache.claims)
-        claims.watches(cache.pools) { _ in cache.waitingClaims() }
+        claims.watches(cache.pools) { change in
+            // Only what can change a claim's fate: not the pool's own status writes.
+            if case .updated(let old, let new) = change, old.spec == new.spec,
+                old.metadata.labels == new.metadata.labels,
+                old.metadata.deletionTimestamp == new.metadata.deletionTimestamp
+            {
+                return []
+            }
+            return cache.waitingClaims()
+        }
         claims.watches(cache.leases) { change in
             // An address became free (deleted) or cooling changed: waiting claims may fit now.
             switch change {
