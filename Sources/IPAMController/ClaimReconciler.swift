@@ -69,12 +69,13 @@ struct ClaimReconciler: Reconciler {
             for duplicate in extra {
                 try await LeaseRelease.release(duplicate.address.leaseName, heldBy: uid, reason: "duplicate", context: context)
             }
+            // One catalog per attempt: building it validates every pool and checks overlaps.
+            let catalog = context.cache.catalog()
             // Complete: every requested family has a lease of this claim.
-            if let binding = completeBinding(definition, held: held) {
+            if let binding = completeBinding(definition, held: held, catalog: catalog) {
                 try await writeBound(claim, binding)
                 return
             }
-            let catalog = context.cache.catalog()
             let labels = context.cache.labels(ofNamespace: definition.identity.namespace)
             let candidates: [PoolDefinition]
             switch catalog.candidates(for: definition, namespaceLabels: labels) {
@@ -84,10 +85,9 @@ struct ClaimReconciler: Reconciler {
                 return
             }
             let heldAddresses = held.map(\.address)
-            let preferred = statusAddresses
             let binding: ClaimBinding
             switch context.book.bind(
-                definition, uid: uid, candidates: candidates, held: heldAddresses, preferred: preferred)
+                definition, uid: uid, candidates: candidates, held: heldAddresses, preferred: statusAddresses)
             {
             case .success(let result): binding = result
             case .failure(let failure):
@@ -139,9 +139,11 @@ struct ClaimReconciler: Reconciler {
 
     /// The binding the claim's leases already make, when they cover every requested family
     /// from one pool.
-    private func completeBinding(_ claim: ClaimDefinition, held: [(pool: String, address: IPAddress)]) -> ClaimBinding? {
+    private func completeBinding(
+        _ claim: ClaimDefinition, held: [(pool: String, address: IPAddress)], catalog: PoolCatalog
+    ) -> ClaimBinding? {
         guard let pool = held.first?.pool, held.allSatisfy({ $0.pool == pool }) else { return nil }
-        guard let layout = context.cache.catalog().definitions[pool]?.layout else { return nil }
+        guard let layout = catalog.definitions[pool]?.layout else { return nil }
         var addresses: [AllocatedAddress] = []
         for family in claim.request.families {
             guard let address = held.first(where: { $0.address.family == family })?.address else { return nil }
