@@ -28,17 +28,9 @@ struct ControllerProcessTests {
     func endToEnd() async throws {
         try await FakeAPIServer.withRunning { server in
             await server.registerIPAMKinds()
-            let command = try ControllerCommand.parse([
-                "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--leader-elect",
-                "--leader-election-namespace", "ipam-system", "--lease-duration", "3s", "--renew-deadline", "2s",
-                "--retry-period", "500ms",
-            ])
             let ports = Mutex<[Int]>([])
-            var process = ControllerProcess(
-                command: command, registry: PrometheusCollectorRegistry(), logger: Logger(label: "process-test"),
-                environment: ["POD_NAME": "replica-a"])
-            process.clientConfiguration = ClientConfiguration(server: server.baseURL)
-            process.signals = []
+            var process = try leadingProcess(
+                against: server, ["--lease-duration", "3s", "--renew-deadline", "2s", "--retry-period", "500ms"])
             process.onListening = { servers in ports.withLock { $0 = servers.map(\.port) } }
 
             let configured = process
@@ -112,16 +104,7 @@ struct ControllerProcessShutdownTests {
     func gracefulShutdown() async throws {
         try await FakeAPIServer.withRunning { server in
             await server.registerIPAMKinds()
-            let command = try ControllerCommand.parse([
-                "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--leader-elect",
-                "--leader-election-namespace", "ipam-system",
-            ])
-            var process = ControllerProcess(
-                command: command, registry: PrometheusCollectorRegistry(), logger: Logger(label: "shutdown-test"),
-                environment: ["POD_NAME": "replica-a"])
-            process.clientConfiguration = ClientConfiguration(server: server.baseURL)
-            process.signals = []
-            let configured = process
+            let configured = try leadingProcess(against: server)
             try await testGracefulShutdown { trigger in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await configured.run() }
@@ -140,4 +123,20 @@ struct ControllerProcessShutdownTests {
             #expect(lease?.spec?.holderIdentity?.isEmpty != false, "released on shutdown")
         }
     }
+}
+
+/// A process as replica `replica-a` against `server`: endpoints on ephemeral loopback ports,
+/// leader election in `ipam-system`, no signal handlers; `arguments` add or override flags.
+func leadingProcess(against server: FakeAPIServer, _ arguments: [String] = []) throws -> ControllerProcess {
+    let command = try ControllerCommand.parse(
+        [
+            "--metrics-bind-address", "127.0.0.1:0", "--health-probe-bind-address", "127.0.0.1:0", "--leader-elect",
+            "--leader-election-namespace", "ipam-system",
+        ] + arguments)
+    var process = ControllerProcess(
+        command: command, registry: PrometheusCollectorRegistry(), logger: Logger(label: "process-test"),
+        environment: ["POD_NAME": "replica-a"])
+    process.clientConfiguration = ClientConfiguration(server: server.baseURL)
+    process.signals = []
+    return process
 }
