@@ -9,13 +9,15 @@
 //   IPAM            addresses, prefixes, interval sets, the allocator (stdlib only)
 //   KubernetesCore  API machinery types and request building (Foundation only)
 //   KubernetesClient             transport, config, auth, typed access (AsyncHTTPClient, NIOSSL, Yams, swift-log)
+//   HTTPServerSupport            the accept loop of our small NIO HTTP/1.1 servers (the stand-in, /metrics)
 //   KubernetesClientTestKit      in-process API stand-in over HTTP(S) with fault injection (NIO, NIOSSL, X509)
 //   ControllerRuntime            watcher, store, work queue, controller, leader election, events, metrics
 //   IPAMModel       IPPool / IPClaim / IPLease and the pure decisions (IPAM, KubernetesCore)
 //   IPAMController  the reconcilers (pools, claims, leases, Pods) on ControllerRuntime; no main
+//   CommandLineSupport     what both executables' command lines share (durations)
 //   IPAMControllerCommand  flags, logging/metrics bootstrap, /metrics, /healthz, /readyz, ServiceGroup
 //   ipam-controller the controller's entry point
-//   IPAMCtlKit      manifest reading and the `ipamctl` commands (IPAMModel, Yams, ArgumentParser)
+//   IPAMCtlKit      manifest reading and the `ipamctl` commands (IPAMModel, KubernetesClient, Yams, ArgumentParser)
 //   ipamctl         the command-line entry point
 //
 // The benchmarks (Benchmarks/, ordo-one/benchmark) are part of the package
@@ -78,9 +80,19 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "HTTPServerSupport",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "KubernetesClientTestKit",
             dependencies: [
                 "KubernetesCore",
+                "HTTPServerSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -122,7 +134,9 @@ let package = Package(
         .target(
             name: "IPAMControllerCommand",
             dependencies: [
+                "CommandLineSupport",
                 "IPAMController",
+                "HTTPServerSupport",
                 "ControllerRuntime",
                 "KubernetesClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -148,9 +162,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "IPAMCtlKit",
             dependencies: [
+                "CommandLineSupport",
                 "IPAMModel",
+                "KubernetesCore",
+                "KubernetesClient",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -170,6 +192,16 @@ let package = Package(
         .testTarget(
             name: "KubernetesClientTests",
             dependencies: ["KubernetesClient", "KubernetesClientTestKit"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "HTTPServerSupportTests",
+            dependencies: [
+                "HTTPServerSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -206,6 +238,7 @@ let package = Package(
             name: "IPAMControllerCommandTests",
             dependencies: [
                 "IPAMControllerCommand",
+                "CommandLineSupport",
                 "KubernetesClientTestKit",
                 "IPAMTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
@@ -221,7 +254,13 @@ let package = Package(
         ),
         .testTarget(
             name: "IPAMCtlKitTests",
-            dependencies: ["IPAMCtlKit", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "IPAMCtlKit",
+                "KubernetesClient",
+                "KubernetesClientTestKit",
+                "IPAMTestSupport",
+                .product(name: "Yams", package: "Yams"),
+            ],
             resources: [.copy("Fixtures")],
             swiftSettings: swiftSettings
         ),

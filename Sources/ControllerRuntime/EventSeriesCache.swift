@@ -76,7 +76,8 @@ struct EventSeriesCache<Instant: InstantProtocol>: Sendable where Instant.Durati
     struct Limits: Sendable {
         /// Occurrences waiting to be looked at.
         var bufferSize = 1000
-        /// Series remembered at once; beyond it the least recently observed is forgotten.
+        /// Series remembered at once; at the limit the least recently observed are forgotten, an
+        /// eighth of the limit at a time.
         var maximumSeries = 4096
         /// A series' count is written at most once per heartbeat.
         var heartbeat: Duration = .seconds(30)
@@ -396,10 +397,7 @@ struct EventSeriesCache<Instant: InstantProtocol>: Sendable where Instant.Durati
                 dirty.remove(key)
                 evicted += stale.unwritten
             }
-            if series.count >= limits.maximumSeries {
-                purge(now: now)
-                if series.count >= limits.maximumSeries { evicted += evictOldest() }
-            }
+            if series.count >= limits.maximumSeries { evicted += makeRoom(now: now) }
             series[key] = Series(
                 event: makeEvent(occurrence), count: 1, lastObservedAt: occurrence.observedAt,
                 lastObservedTime: occurrence.observedTime)
@@ -422,16 +420,28 @@ struct EventSeriesCache<Instant: InstantProtocol>: Sendable where Instant.Durati
         }
     }
 
-    /// Forgets the least recently observed series, preferring one with nothing to write; returns
-    /// the occurrences lost with it.
-    private mutating func evictOldest() -> Int {
-        let candidates = series.filter { key, _ in !creates.contains(key) && inFlight != key }
-        let clean = candidates.filter { key, _ in !dirty.contains(key) }
-        let pool = clean.isEmpty ? candidates : clean
-        guard let victim = pool.min(by: { $0.value.lastObservedAt < $1.value.lastObservedAt }) else { return 0 }
-        series[victim.key] = nil
-        dirty.remove(victim.key)
-        return victim.value.unwritten
+    /// Makes room for new series once the limit is reached: forgets the expired series, then the
+    /// least recently observed ones (those with nothing to write first) until an eighth of the
+    /// limit is free. Returns the occurrences lost with them.
+    ///
+    /// Why an eighth and not one: finding the least recently observed takes a pass over every
+    /// series. One pass per new series made a busy recorder at the limit spend most of its time
+    /// here; one pass per eighth of the limit costs a few comparisons per new series.
+    private mutating func makeRoom(now: Instant) -> Int {
+        purge(now: now)
+        let target = limits.maximumSeries - max(1, limits.maximumSeries / 8)
+        guard series.count > target else { return 0 }
+        let victims = series.compactMap { key, entry -> (key: Key, isDirty: Bool, lastObservedAt: Instant)? in
+            creates.contains(key) || inFlight == key ? nil : (key, dirty.contains(key), entry.lastObservedAt)
+        }
+        .sorted { a, b in a.isDirty != b.isDirty ? !a.isDirty : a.lastObservedAt < b.lastObservedAt }
+        .prefix(series.count - target)
+        var lost = 0
+        for victim in victims {
+            lost += series.removeValue(forKey: victim.key)?.unwritten ?? 0
+            dirty.remove(victim.key)
+        }
+        return lost
     }
 
     private func createBody(_ entry: Series) -> Event {

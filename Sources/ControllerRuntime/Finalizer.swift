@@ -1,7 +1,7 @@
 public import KubernetesClient
 public import KubernetesCore
 
-/// What a reconciler behind ``Finalizer/reconcile(_:finalizer:client:isolation:_:)`` is asked to do.
+/// What a reconciler behind ``Finalizer/reconcile(_:finalizer:client:afterAdding:isolation:_:)`` is asked to do.
 ///
 /// Both must be idempotent: either may run again after a restart, a failed reconcile, a
 /// conflict, or a change to the object.
@@ -13,10 +13,23 @@ public enum FinalizerEvent<R: Resource>: Sendable {
     case cleanup(R)
 }
 
-/// What ``Finalizer/reconcile(_:finalizer:client:isolation:_:)`` did.
+/// What ``Finalizer/reconcile(_:finalizer:client:afterAdding:isolation:_:)`` does once it has
+/// added the finalizer to a live object.
+public enum FinalizerContinuation: Sendable {
+    /// End there (``FinalizerOutcome/finalizerAdded``); the watch event of that change brings
+    /// the object back for `apply`, as kube-rs does. Two reconciles, each with one kind of write.
+    case awaitChange
+    /// Run `apply` at once with the object the patch returned (which carries the finalizer and
+    /// the new resourceVersion). One reconcile instead of two: the object is served a watch
+    /// round trip and a queue pass sooner. The later watch event still requeues it, so `apply`
+    /// must find nothing left to do then.
+    case apply
+}
+
+/// What ``Finalizer/reconcile(_:finalizer:client:afterAdding:isolation:_:)`` did.
 public enum FinalizerOutcome<Output> {
-    /// The finalizer was added and the body did not run; the watch event of that change brings
-    /// the object back for `apply`.
+    /// The finalizer was added and the body did not run (``FinalizerContinuation/awaitChange``);
+    /// the watch event of that change brings the object back for `apply`.
     case finalizerAdded
     /// The body handled ``FinalizerEvent/apply(_:)`` and returned this.
     case applied(Output)
@@ -34,13 +47,14 @@ extension FinalizerOutcome: Equatable where Output: Equatable {}
 /// `metadata.finalizers` entry on it.
 ///
 /// Use it as the whole of a reconcile: read the object, call
-/// ``reconcile(_:finalizer:client:isolation:_:)`` with it, turn the outcome into an action.
+/// ``reconcile(_:finalizer:client:afterAdding:isolation:_:)`` with it, turn the outcome into an action.
 ///
 /// Flow:
 /// ```
 ///   deletionTimestamp   has `name`   does
 ///   ─────────────────   ──────────   ────────────────────────────────────────────────
-///   no                  no           add `name`          → .finalizerAdded (body not run)
+///   no                  no           add `name`          → .finalizerAdded (body not run), or
+///                                    with `afterAdding: .apply`, body(.apply) of the patched object → .applied
 ///   no                  yes          body(.apply)        → .applied
 ///   yes                 yes          body(.cleanup), then remove `name` → .finalized
 ///   yes                 no           nothing             → .alreadyFinalized
@@ -78,12 +92,14 @@ public enum Finalizer {
     ///     `resourceVersion` guards the patches.
     ///   - name: the finalizer, a qualified name such as `ipam.example.com/release`.
     ///   - client: writes the object's `metadata.finalizers`; needs RBAC `patch`.
+    ///   - afterAdding: whether a just-added finalizer ends the reconcile or `apply` follows.
     ///   - body: the reconciler; its errors are wrapped as ``FinalizerError/applyFailed(_:)`` or
     ///     ``FinalizerError/cleanupFailed(_:)``.
     public static func reconcile<R: Resource, Output>(
         _ object: R,
         finalizer name: String,
         client: ResourceClient<R>,
+        afterAdding continuation: FinalizerContinuation = .awaitChange,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (FinalizerEvent<R>) async throws -> Output
     ) async throws(FinalizerError) -> FinalizerOutcome<Output> {
@@ -93,12 +109,18 @@ public enum Finalizer {
         switch (deleting, finalizers.contains(name)) {
         case (false, false):
             let target = try target(of: object)
+            let patched: R
             do {
-                try await setFinalizers(finalizers + [name], on: target, client: client)
+                patched = try await setFinalizers(finalizers + [name], on: target, client: client)
             } catch {
                 throw .addFailed(error)
             }
-            return .finalizerAdded
+            guard case .apply = continuation else { return .finalizerAdded }
+            do {
+                return .applied(try await body(.apply(patched)))
+            } catch {
+                throw .applyFailed(error)
+            }
         case (false, true):
             do {
                 return .applied(try await body(.apply(object)))
@@ -136,16 +158,18 @@ public enum Finalizer {
 
     /// Patches `{"metadata":{"resourceVersion":…,"finalizers":[…]}}`. An empty list is sent as
     /// `[]`, which leaves the object without finalizers, so the server completes a pending deletion.
+    /// Returns the object as patched.
+    @discardableResult
     private static func setFinalizers<R: Resource>(
         _ finalizers: [String], on target: (name: String, version: String), client: ResourceClient<R>
-    ) async throws(KubernetesError) {
+    ) async throws(KubernetesError) -> R {
         let body: JSONBody
         do {
             body = try JSONBody(encoding: FinalizersPatch(resourceVersion: target.version, finalizers: finalizers))
         } catch {
             throw KubernetesError(.invalidRequest(.encodingFailed("\(error)")), request: "PATCH \(R.plural)")
         }
-        _ = try await client.patch(target.name, .merge(body))
+        return try await client.patch(target.name, .merge(body))
     }
 }
 

@@ -11,7 +11,8 @@ import Logging
 ///
 /// ## Flow of one reconcile (key `namespace/name`)
 /// 1. The claim is read from the cache; gone → nothing to do (its leases are the lease
-///    reconciler's). The finalizer is added first (one patch; the watch brings the claim back).
+///    reconciler's). The finalizer is added first (one patch), and binding goes on with the
+///    patched claim.
 /// 2. Deleting → every lease of the claim (by UID) gets `status.releasedAt` (cooldown), then the
 ///    finalizer goes.
 /// 3. Otherwise the claim is validated (invalid → `Bound=False, reason=Invalid`, not retried),
@@ -37,7 +38,9 @@ struct ClaimReconciler: Reconciler {
     func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
         guard let claim = context.cache.claims.store.get(key) else { return .done }
         let client = context.claims(in: key.namespace ?? "")
-        let outcome = try await Finalizers.run(claim, client: client) { event in
+        // A new claim is bound in the pass that adds its finalizer: a watch round trip and a
+        // queue pass sooner (the allocation latency users see), same writes.
+        let outcome = try await Finalizers.run(claim, client: client, afterAdding: .apply) { event in
             switch event {
             case .apply(let claim): try await bind(claim)
             case .cleanup(let claim): try await release(claim)
@@ -49,7 +52,8 @@ struct ClaimReconciler: Reconciler {
 
     // MARK: Binding
 
-    private func bind(_ claim: IPClaim) async throws {
+    private func bind(_ cachedClaim: IPClaim) async throws {
+        var claim = cachedClaim
         guard let uid = claim.metadata.uid else { return }
         let definition: ClaimDefinition
         do {
@@ -59,13 +63,23 @@ struct ClaimReconciler: Reconciler {
             return
         }
 
-        let statusAddresses = (claim.status?.addresses ?? []).compactMap { try? IPAddress($0.address) }
+        var statusAddresses = Self.statusAddresses(of: claim)
         for _ in 0..<Self.conflictAttempts {
             // Two replicas racing can each lease an address for one claim: keep one per family
             // (the one the status names, else the lowest — the same choice on every replica) and
             // release the others.
-            let (held, extra) = Self.partition(
+            var (held, extra) = Self.partition(
                 heldAddresses(of: uid), families: definition.request.families, preferring: statusAddresses)
+            if !extra.isEmpty {
+                // Which one the status names is read from the API server, not this cache: a
+                // replica keeping what its stale cache names could release the lease the other
+                // replica has just written into the status, and the two would take turns.
+                guard let fresh = try await freshClaim(claim), fresh.metadata.uid == uid else { return }
+                claim = fresh
+                statusAddresses = Self.statusAddresses(of: fresh)
+                (held, extra) = Self.partition(
+                    heldAddresses(of: uid), families: definition.request.families, preferring: statusAddresses)
+            }
             for duplicate in extra {
                 try await LeaseRelease.release(duplicate.address.leaseName, heldBy: uid, reason: "duplicate", context: context)
             }
@@ -102,6 +116,20 @@ struct ClaimReconciler: Reconciler {
             // A lease was taken by another writer: decide again with that address marked.
         }
         throw LeaseConflicts(claim: ObjectKey(claim))
+    }
+
+    private static func statusAddresses(of claim: IPClaim) -> [IPAddress] {
+        (claim.status?.addresses ?? []).compactMap { try? IPAddress($0.address) }
+    }
+
+    /// The claim as the API server has it now; `nil` when it is gone.
+    private func freshClaim(_ claim: IPClaim) async throws -> IPClaim? {
+        do {
+            return try await context.claims(in: claim.metadata.namespace ?? "").get(claim.metadata.name ?? "")
+        } catch {
+            guard error.isNotFound else { throw error }
+            return nil
+        }
     }
 
     /// The claim's leases: in the cache by UID, and those this process created that the cache

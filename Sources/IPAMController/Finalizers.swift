@@ -6,14 +6,17 @@ import KubernetesCore
 /// The controller's use of ``Finalizer``: its finalizer name, and errors unwrapped so that the
 /// controller sees the reconciler's own (a ``TerminalError`` stays terminal).
 enum Finalizers {
-    /// Runs `body` under the IPAM finalizer. Adding the finalizer ends the reconcile (`.done`):
-    /// the watch event of that change brings the object back.
+    /// Runs `body` under the IPAM finalizer. With `.awaitChange`, adding the finalizer ends the
+    /// reconcile (`.done`) and the watch event of that change brings the object back; with
+    /// `.apply`, `body` runs at once on the patched object.
     static func run<R: Resource>(
-        _ object: R, client: ResourceClient<R>,
+        _ object: R, client: ResourceClient<R>, afterAdding continuation: FinalizerContinuation = .awaitChange,
         _ body: (FinalizerEvent<R>) async throws -> ReconcileAction
     ) async throws -> ReconcileAction {
         do {
-            switch try await Finalizer.reconcile(object, finalizer: IPAMAPI.finalizer, client: client, body) {
+            switch try await Finalizer.reconcile(
+                object, finalizer: IPAMAPI.finalizer, client: client, afterAdding: continuation, body)
+            {
             case .finalizerAdded, .alreadyFinalized: return .done
             case .applied(let action), .finalized(let action): return action
             }

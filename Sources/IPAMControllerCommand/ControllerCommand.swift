@@ -1,4 +1,5 @@
 public import ArgumentParser
+import CommandLineSupport
 import ControllerRuntime
 import Foundation
 import IPAMController

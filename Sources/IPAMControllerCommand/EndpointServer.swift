@@ -1,8 +1,8 @@
 import Foundation
+import HTTPServerSupport
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import ServiceLifecycle
 
 /// A small HTTP/1.1 server for the controller's own endpoints (`/metrics`, `/healthz`,
@@ -27,44 +27,27 @@ final class EndpointServer: Service, Sendable {
     /// A route: the query string (without `?`, possibly empty) → response.
     typealias Handler = @Sendable (_ query: String) -> Response
 
-    typealias Listener = NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
-
     let address: BindAddress
     private let routes: [String: Handler]
     private let logger: Logger
-    private let listener: Listener
+    private let listener: HTTPListener
 
     /// Binds `address` now (so that a port in use fails at start-up, not later).
     init(address: BindAddress, routes: [String: Handler], logger: Logger) async throws {
         self.address = address
         self.routes = routes
         self.logger = logger
-        self.listener = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 64)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: address.host, port: address.port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
+        self.listener = try await HTTPListener.bind(host: address.host, port: address.port, backlog: 64)
     }
 
     /// The port actually bound (differs from the asked one when that was 0).
-    var port: Int { listener.channel.localAddress?.port ?? address.port }
+    var port: Int { listener.port ?? address.port }
 
     func run() async throws {
         logger.info("serving", metadata: ["address": "\(address.host):\(port)", "paths": "\(routes.keys.sorted())"])
         do {
             try await cancelWhenGracefulShutdown {
-                try await withThrowingDiscardingTaskGroup { group in
-                    try await self.listener.executeThenClose { connections in
-                        for try await connection in connections {
-                            group.addTask { await self.serve(connection) }
-                        }
-                    }
-                }
+                try await self.listener.serve { connection in await self.serve(connection) }
             }
         } catch is CancellationError {
             // Shutting down: ending the accept loop by cancellation is the normal way out.
@@ -73,7 +56,7 @@ final class EndpointServer: Service, Sendable {
         }
     }
 
-    private func serve(_ connection: NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>) async {
+    private func serve(_ connection: HTTPServerConnection) async {
         do {
             try await connection.executeThenClose { inbound, outbound in
                 var head: HTTPRequestHead?

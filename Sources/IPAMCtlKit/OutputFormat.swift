@@ -14,6 +14,7 @@ enum OutputFormat: String, CaseIterable, ExpressibleByArgument, Sendable {
         case .json:
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
             return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
         case .yaml, .table:
             let encoder = YAMLEncoder()

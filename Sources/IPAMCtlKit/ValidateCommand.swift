@@ -21,7 +21,7 @@ struct ValidateCommand: ParsableCommand {
             input.printProblems()
             throw ExitCode(1)
         }
-        print("\(input.objects.count) objects, no problems")
+        Terminal.print("\(input.objects.count) objects, no problems")
     }
 }
 
@@ -44,15 +44,7 @@ struct ManifestInput {
     }
 
     func printProblems() {
-        var standardError = StandardError()
-        for problem in problems { print(problem, to: &standardError) }
-        print("\(problems.count) problem\(problems.count == 1 ? "" : "s") found", to: &standardError)
-    }
-}
-
-/// Standard error as a `print(_:to:)` target.
-struct StandardError: TextOutputStream {
-    mutating func write(_ string: String) {
-        FileHandle.standardError.write(Data(string.utf8))
+        for problem in problems { Terminal.printError(problem.description) }
+        Terminal.printError("\(problems.count) problem\(problems.count == 1 ? "" : "s") found")
     }
 }

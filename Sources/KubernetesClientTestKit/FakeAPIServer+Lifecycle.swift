@@ -1,10 +1,6 @@
+import HTTPServerSupport
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 import NIOSSL
-
-/// The listener type: an async server channel whose inbound elements are HTTP connections.
-typealias HTTPListener = NIOAsyncChannel<NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>, Never>
 
 extension FakeAPIServer {
     /// Starts a server, runs `body` with it, and stops it when `body` returns or throws.
@@ -31,7 +27,7 @@ extension FakeAPIServer {
             sslContext = try makeSSLContext(generated)
         }
         let listener = try await bind(sslContext: sslContext)
-        let port = listener.channel.localAddress?.port ?? 0
+        let port = listener.port ?? 0
         let server = FakeAPIServer(configuration: configuration, port: port, certificateAuthority: authority)
         server.logger.debug("fake API server listening", metadata: ["url": "\(server.baseURL)"])
         return try await withThrowingTaskGroup(of: Void.self, returning: Result.self) { group in
@@ -55,32 +51,16 @@ extension FakeAPIServer {
     }
 
     private static func bind(sslContext: NIOSSLContext?) async throws -> HTTPListener {
-        try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .bind(host: "127.0.0.1", port: 0) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    if let sslContext {
-                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
-                    }
-                    try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
-                    return try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
-                        wrappingChannelSynchronously: channel)
-                }
-            }
+        try await HTTPListener.bind(host: "127.0.0.1", port: 0) { pipeline in
+            if let sslContext { try pipeline.addHandler(NIOSSLServerHandler(context: sslContext)) }
+        }
     }
 
     /// Accepts connections until cancelled; each connection is a child task.
     func serve(_ listener: HTTPListener) async {
         do {
-            try await withThrowingDiscardingTaskGroup { group in
-                try await listener.executeThenClose { connections in
-                    for try await connection in connections {
-                        group.addTask {
-                            await HTTPConnection(server: self, channel: connection).run()
-                        }
-                    }
-                }
+            try await listener.serve { connection in
+                await HTTPConnection(server: self, channel: connection).run()
             }
         } catch {
             logger.debug("fake API server listener ended", metadata: ["error": "\(error)"])

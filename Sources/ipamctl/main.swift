@@ -1,3 +1,4 @@
+import Foundation
 import IPAMCtlKit
 
-IPAMCtl.main()
+exit(await IPAMCtl.execute(Array(CommandLine.arguments.dropFirst())))

@@ -451,6 +451,38 @@ struct EventRecorderTests {
         }
     }
 
+    @Test("at the limit the least recently observed eighth is forgotten at once, not one series per new one")
+    func batchEviction() {
+        var limits = Cache.Limits()
+        limits.maximumSeries = 16
+        var cache = Self.cache(limits)
+        var evicted = 0
+        func observe(_ reason: String, at time: Double) -> Cache.Action {
+            _ = cache.enqueue(Self.occurrence(reason, at: time))
+            let action = cache.nextAction(now: at(time), evicted: &evicted)
+            if case .write(let key, _) = action { cache.writeSucceeded(key, now: at(time)) }
+            return action
+        }
+        for index in 0..<16 { _ = observe("S\(index)", at: Double(index)) }
+        #expect(cache.seriesCount == 16)
+        _ = observe("S16", at: 16)
+        #expect(cache.seriesCount == 15, "two forgotten (16 - 16/8), then the new one")
+        _ = observe("S17", at: 17)
+        #expect(cache.seriesCount == 16, "room was made ahead: nothing forgotten")
+        #expect(evicted == 0)
+        // S0 and S1 were the least recently observed: S0 starts a new Event.
+        guard case .write(_, .create) = observe("S0", at: 18) else {
+            Issue.record("expected S0 to start a new series")
+            return
+        }
+        #expect(cache.seriesCount == 15, "S0's series needed room again: S2 and S3 forgotten")
+        // S4 is remembered: counted into its series, patched after the heartbeat.
+        guard case .wait = observe("S4", at: 19) else {
+            Issue.record("expected S4 to be counted into its series")
+            return
+        }
+    }
+
     @Test("notes are cut to 1024 UTF-8 bytes at a character boundary")
     func noteTruncation() {
         let short = String(repeating: "a", count: 1024)

@@ -79,6 +79,27 @@ struct FinalizerTests {
         }
     }
 
+    @Test("afterAdding: .apply adds the finalizer and applies the patched object in the same call")
+    func addsThenApplies() async throws {
+        try await withClient { server, leases in
+            let created = try await create(leases)
+            server.clearRequestLog()
+            var applied: Lease?
+            let outcome = try await Finalizer.reconcile(created, finalizer: Self.ours, client: leases, afterAdding: .apply) {
+                event -> String in
+                guard case .apply(let lease) = event else { return "cleanup" }
+                applied = lease
+                return "applied"
+            }
+            #expect(outcome == .applied("applied"))
+            #expect(verbs(server) == ["PATCH"])
+            #expect(applied?.metadata.finalizers == [Self.ours], "apply sees the finalizer")
+            let stored = try await stored(server)
+            #expect(applied?.metadata.resourceVersion == stored?.metadata.resourceVersion, "and the new resourceVersion")
+            #expect(applied?.metadata.resourceVersion != created.metadata.resourceVersion)
+        }
+    }
+
     @Test("with the finalizer present, apply runs and its result is returned; nothing is written")
     func appliesWhenPresent() async throws {
         try await withClient { server, leases in

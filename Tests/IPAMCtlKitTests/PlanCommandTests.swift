@@ -24,15 +24,22 @@ import Testing
     }
 
     @Test(arguments: [["plan", "-o", "json"], ["plan", "-o", "yaml"], ["plan"]])
-    func validInputRuns(arguments: [String]) throws {
-        var command = try IPAMCtl.parseAsRoot(arguments + [samplesPath])
-        try command.run()
+    func validInputRuns(arguments: [String]) async {
+        let run = await runIPAMCtl(arguments + [samplesPath])
+        #expect(run.code == 0, "\(run)")
     }
 
     @Test(arguments: ["invalid.yaml", "many-problems.yaml", "syntax-error.yaml"])
-    func invalidInputExitsWithOne(name: String) throws {
-        var command = try IPAMCtl.parseAsRoot(["plan", "-o", "json", fixture(name)])
-        #expect(throws: ExitCode(1)) { try command.run() }
+    func invalidInputExitsWithOne(name: String) async {
+        let run = await runIPAMCtl(["plan", "-o", "json", fixture(name)])
+        #expect(run.code == 1, "\(run)")
+    }
+
+    @Test(arguments: [["plan", "--bogus", "x"], ["frobnicate"], ["release", "--grace-period", "soon"]])
+    func usageErrorsExitWithTwo(arguments: [String]) async {
+        let run = await runIPAMCtl(arguments)
+        #expect(run.code == 2, "\(run)")
+        #expect(run.error.contains("Error:"))
     }
 
     @Test func planInputSortsObjectsByKind() {

@@ -1,26 +1,37 @@
-import ArgumentParser
+public import ArgumentParser
 
 /// A duration on the command line, as Go's `time.ParseDuration` writes them and Kubernetes
-/// flags use: `15s`, `500ms`, `10m`, `1h30m`, `2.5s`.
-struct DurationArgument: ExpressibleByArgument, Hashable, Sendable, CustomStringConvertible {
-    let duration: Duration
-    let text: String
+/// flags use: `15s`, `500ms`, `10m`, `1h30m`, `2.5s`. Shared by `ipam-controller` and `ipamctl`,
+/// so that both read durations alike.
+///
+/// Resolution is a millisecond; negative durations and units other than `ms`, `s`, `m`, `h` are
+/// refused.
+public struct DurationArgument: ExpressibleByArgument, Hashable, Sendable, CustomStringConvertible {
+    public let duration: Duration
+    /// As written (shown in `--help` as the default).
+    public let text: String
 
-    init(_ duration: Duration, text: String) {
+    public init(_ duration: Duration, text: String) {
         self.duration = duration
         self.text = text
     }
 
-    init?(argument: String) {
+    public init?(argument: String) {
         guard let duration = Self.parse(argument) else { return nil }
         self.init(duration, text: argument)
     }
 
-    var description: String { text }
-    var defaultValueDescription: String { text }
+    public var description: String { text }
+    public var defaultValueDescription: String { text }
+
+    /// In seconds, for date arithmetic.
+    public var seconds: Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
 
     /// Parses a sequence of `NUMBER UNIT` pairs (units `ms`, `s`, `m`, `h`); `nil` when malformed.
-    static func parse(_ text: String) -> Duration? {
+    public static func parse(_ text: String) -> Duration? {
         var total = Duration.zero
         var rest = Substring(text)
         guard !rest.isEmpty else { return nil }
