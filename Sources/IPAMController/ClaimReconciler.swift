@@ -65,29 +65,30 @@ struct ClaimReconciler: Reconciler {
 
         var statusAddresses = Self.statusAddresses(of: claim)
         for _ in 0..<Self.conflictAttempts {
+            var leases = heldAddresses(of: uid)
+            // A lease the status names that this cache does not show yet (another replica made
+            // it moments ago) is looked up: a status written without it would overwrite the
+            // other replica's choice, and the two would take turns.
+            leases += try await unseenLeases(named: statusAddresses, besides: leases, uid: uid)
             // Two replicas racing can each lease an address for one claim: keep one per family
             // (the one the status names, else the lowest — the same choice on every replica) and
-            // release the others.
-            var (held, extra) = Self.partition(
-                heldAddresses(of: uid), families: definition.request.families, preferring: statusAddresses)
+            // release the others once the status names the kept ones.
+            var (held, extra) = Self.partition(leases, families: definition.request.families, preferring: statusAddresses)
             if !extra.isEmpty {
                 // Which one the status names is read from the API server, not this cache: a
                 // replica keeping what its stale cache names could release the lease the other
-                // replica has just written into the status, and the two would take turns.
+                // replica has just written into the status.
                 guard let fresh = try await freshClaim(claim), fresh.metadata.uid == uid else { return }
                 claim = fresh
                 statusAddresses = Self.statusAddresses(of: fresh)
-                (held, extra) = Self.partition(
-                    heldAddresses(of: uid), families: definition.request.families, preferring: statusAddresses)
-            }
-            for duplicate in extra {
-                try await LeaseRelease.release(duplicate.address.leaseName, heldBy: uid, reason: "duplicate", context: context)
+                (held, extra) = Self.partition(leases, families: definition.request.families, preferring: statusAddresses)
             }
             // One catalog per attempt: building it validates every pool and checks overlaps.
             let catalog = context.cache.catalog()
             // Complete: every requested family has a lease of this claim.
             if let binding = completeBinding(definition, held: held, catalog: catalog) {
                 try await writeBound(claim, binding)
+                try await release(duplicates: extra, of: uid)
                 return
             }
             let labels = context.cache.labels(ofNamespace: definition.identity.namespace)
@@ -96,6 +97,7 @@ struct ClaimReconciler: Reconciler {
             case .success(let pools): candidates = pools
             case .failure(let failure):
                 try await writeFailure(claim, failure)
+                try await release(duplicates: extra, of: uid)
                 return
             }
             let heldAddresses = held.map(\.address)
@@ -106,10 +108,12 @@ struct ClaimReconciler: Reconciler {
             case .success(let result): binding = result
             case .failure(let failure):
                 try await writeFailure(claim, failure)
+                try await release(duplicates: extra, of: uid)
                 return
             }
             if try await createLeases(for: claim, uid: uid, binding: binding, held: heldAddresses) {
                 try await writeBound(claim, binding)
+                try await release(duplicates: extra, of: uid)
                 poolChanged(binding.pool)
                 return
             }
@@ -120,6 +124,36 @@ struct ClaimReconciler: Reconciler {
 
     private static func statusAddresses(of claim: IPClaim) -> [IPAddress] {
         (claim.status?.addresses ?? []).compactMap { try? IPAddress($0.address) }
+    }
+
+    /// Releases a claim's duplicate leases. Called only after the status names the kept ones:
+    /// released first, a status write that loses a race (409) would leave the status naming a
+    /// released lease.
+    private func release(duplicates: [(pool: String, address: IPAddress)], of uid: String) async throws {
+        for duplicate in duplicates {
+            try await LeaseRelease.release(duplicate.address.leaseName, heldBy: uid, reason: "duplicate", context: context)
+        }
+    }
+
+    /// Live leases of the claim `uid` for `addresses` that `known` lacks, read from the API server.
+    /// Nothing is read when `known` covers them all (the usual case).
+    private func unseenLeases(
+        named addresses: [IPAddress], besides known: [(pool: String, address: IPAddress)], uid: String
+    ) async throws -> [(pool: String, address: IPAddress)] {
+        var found: [(pool: String, address: IPAddress)] = []
+        for address in addresses where !known.contains(where: { $0.address == address }) {
+            let lease: IPLease
+            do {
+                lease = try await context.leases.get(address.leaseName)
+            } catch {
+                guard error.isNotFound else { throw error }
+                continue
+            }
+            guard lease.spec.claimRef.uid == uid, !lease.isReleased, (try? IPAddress(lease.spec.address)) == address
+            else { continue }
+            found.append((lease.spec.pool, address))
+        }
+        return found
     }
 
     /// The claim as the API server has it now; `nil` when it is gone.
