@@ -241,6 +241,7 @@ let package = Package(
                 "CommandLineSupport",
                 "KubernetesClientTestKit",
                 "IPAMTestSupport",
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),

@@ -24,12 +24,14 @@ public import ServiceLifecycle
 /// once every cache has synced (nothing is allocated or released before). Graceful shutdown
 /// drains the reconciles in flight. With leader election, run this service only while leading
 /// (see the `ipam-controller` executable): two replicas are still safe without it (the lease
-/// name is the lock), only wasteful.
+/// name is the lock), only wasteful. While the controllers run, the claim and orphan gauges are
+/// sampled beside them (``IPAMMetrics``); when they stop, the `ipam_*` gauges leave the scrape.
 public final class IPAMController: Service, Sendable {
     /// The informer caches.
     public let cache: ClusterCache
     /// The controllers, by name: `ippools`, `ipclaims`, `ipleases`, `pods`.
     public let controllers: [Controller<ContinuousClock>]
+    private let context: ControllerContext
     private let events: EventRecorder<ContinuousClock>
     private let logger: Logger
 
@@ -74,6 +76,7 @@ public final class IPAMController: Service, Sendable {
         Self.wire(cache: cache, context: context, pools: pools, claims: claims, leases: leases, pods: pods)
         self.cache = cache
         self.controllers = [pools, claims, leases, pods]
+        self.context = context
         self.events = events
         self.logger = logger
     }
@@ -84,9 +87,14 @@ public final class IPAMController: Service, Sendable {
     ) {
         // The address book follows the lease cache before anyone is told of a change.
         cache.leases.subscribe { context.book.observe($0) }
-        // Deletions seen live need no grace period.
+        // Deletions seen live need no grace period; a deleted suspect is no longer one.
         cache.claims.subscribe { change in
-            if case .deleted(let claim) = change, let uid = claim.metadata.uid { context.orphans.ownerDeleted(uid) }
+            guard case .deleted(let claim) = change, let uid = claim.metadata.uid else { return }
+            context.orphans.ownerDeleted(uid)
+            context.orphans.clear(uid)
+        }
+        cache.leases.subscribe { change in
+            if case .deleted(let lease) = change, let uid = lease.metadata.uid { context.orphans.clear(uid) }
         }
         cache.pods.subscribe { change in
             if case .deleted(let pod) = change, let uid = pod.metadata.uid { context.orphans.ownerDeleted(uid) }
@@ -177,12 +185,44 @@ public final class IPAMController: Service, Sendable {
         logger.info("IPAM controller stopped")
     }
 
+    /// Runs the controllers and, beside them, the sampling of the gauges no reconcile owns;
+    /// when they end (graceful shutdown, or the end of the leader's term), the domain gauges
+    /// leave the scrape: only the replica running the controllers reports them.
     private func runControllers() async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
+        defer { context.metrics.removeGauges() }
+        try await withThrowingTaskGroup(of: Bool.self) { group in
             for controller in controllers {
-                group.addTask { try await controller.run() }
+                group.addTask {
+                    try await controller.run()
+                    return true
+                }
             }
-            try await group.waitForAll()
+            group.addTask {
+                await self.sampleMetrics()
+                return false
+            }
+            // The sampler reports on the controllers: once they have all ended, it ends too.
+            var running = controllers.count
+            while let isController = try await group.next() {
+                if isController { running -= 1 }
+                if running == 0 { group.cancelAll() }
+            }
+        }
+    }
+
+    /// Every ``IPAMMetrics/samplingInterval``, once the caches have synced and until cancelled:
+    /// claims by state and waiting per pool (from the claim cache), and the leases suspected
+    /// orphaned (from the orphan tracker). Ages grow with time, not with events, so they are
+    /// sampled rather than recorded by a reconcile.
+    private func sampleMetrics() async {
+        guard await cache.pools.store.waitUntilSynced(), await cache.claims.store.waitUntilSynced() else { return }
+        while !Task.isCancelled {
+            context.metrics.recordClaims(
+                total: cache.claims.store.count,
+                waiting: cache.claims.store.objects(in: ClusterCache.waitingClaimIndex, value: "true"),
+                pools: cache.pools.store.keys().map(\.name), now: context.now())
+            context.metrics.recordOrphanedLeases(context.orphans.suspects(.lease))
+            do { try await Task.sleep(for: IPAMMetrics.samplingInterval) } catch { return }
         }
     }
 }

@@ -44,6 +44,7 @@ struct LeaseReconciler: Reconciler {
     func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
         guard let lease = context.cache.leases.store.get(key), let uid = lease.metadata.uid else { return .done }
         if let releasedAt = lease.status?.releasedAt {
+            context.orphans.clear(uid)  // released (maybe by someone else): no longer a suspect
             return try await expireIfCooled(lease, uid: uid, releasedAt: releasedAt)
         }
         let ref = lease.spec.claimRef
@@ -61,7 +62,7 @@ struct LeaseReconciler: Reconciler {
             context.orphans.clear(uid)
             return .done
         }
-        switch context.orphans.observe(orphan: uid) {
+        switch context.orphans.observe(orphan: uid, kind: .lease) {
         case .wait(let delay):
             context.logger.debug("lease looks orphaned; looking again later", metadata: ["lease": "\(key.name)"])
             return .requeue(after: delay)

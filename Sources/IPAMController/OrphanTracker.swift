@@ -6,6 +6,14 @@ import Synchronization
 ///
 /// In memory only: after a restart every suspect starts over, which only delays a release.
 final class OrphanTracker: Sendable {
+    /// What a suspect is: for `ipam_orphaned_leases`, which counts the leases only.
+    enum Kind: Sendable {
+        /// An IPLease whose claim is missing.
+        case lease
+        /// A Pod's IPClaim whose Pod is missing.
+        case podClaim
+    }
+
     enum Verdict: Equatable, Sendable {
         /// First seen orphaned now, or the grace period has not passed: look again after this long.
         case wait(Duration)
@@ -15,7 +23,7 @@ final class OrphanTracker: Sendable {
     }
 
     private struct State: ~Copyable {
-        var firstSeen: [String: ContinuousClock.Instant] = [:]
+        var firstSeen: [String: (at: ContinuousClock.Instant, kind: Kind)] = [:]
         /// UIDs of owners whose deletion this process saw, newest last (bounded).
         var deletedOwners: Set<String> = []
         var deletedOrder: [String] = []
@@ -30,22 +38,28 @@ final class OrphanTracker: Sendable {
         self.gracePeriod = gracePeriod
     }
 
-    /// Records that the object with `uid` is seen without its owner now.
-    func observe(orphan uid: String) -> Verdict {
+    /// Records that the object with `uid`, a `kind`, is seen without its owner now.
+    func observe(orphan uid: String, kind: Kind) -> Verdict {
         let now = clock.now
         return state.withLock { state in
             guard let first = state.firstSeen[uid] else {
-                state.firstSeen[uid] = now
+                state.firstSeen[uid] = (now, kind)
                 return .wait(gracePeriod)
             }
-            let waited = first.duration(to: now)
+            let waited = first.at.duration(to: now)
             return waited >= gracePeriod ? .confirm : .wait(gracePeriod - waited)
         }
     }
 
-    /// The object with `uid` has its owner (or is gone): forget any suspicion.
+    /// The object with `uid` has its owner (or is gone, or released): forget any suspicion.
     func clear(_ uid: String) {
         _ = state.withLock { $0.firstSeen.removeValue(forKey: uid) }
+    }
+
+    /// How many objects of `kind` are suspected now: seen without their owner and neither
+    /// released nor cleared since.
+    func suspects(_ kind: Kind) -> Int {
+        state.withLock { state in state.firstSeen.values.count(where: { $0.kind == kind }) }
     }
 
     /// Records that the owner with `uid` was seen deleted by a watch event.

@@ -54,7 +54,7 @@ struct PodReconciler: Reconciler {
             try await deleteClaim(claim, uid: claimUID)
             return .done
         }
-        switch context.orphans.observe(orphan: claimUID) {
+        switch context.orphans.observe(orphan: claimUID, kind: .podClaim) {
         case .wait(let delay):
             return .requeue(after: delay)
         case .confirm:

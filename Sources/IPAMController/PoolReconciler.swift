@@ -19,6 +19,7 @@ struct PoolReconciler: Reconciler {
     func reconcile(_ key: ObjectKey) async throws -> ReconcileAction {
         guard let pool = context.cache.pools.store.get(key) else {
             context.book.retainPools(Set(context.cache.pools.store.keys().map(\.name)))
+            context.metrics.forgetPool(key.name)
             return .done
         }
         return try await Finalizers.run(pool, client: context.pools) { event in
@@ -43,9 +44,6 @@ struct PoolReconciler: Reconciler {
         }
         let status = PoolStatusBuilder.status(for: pool, readiness: readiness, usage: usage, now: context.now())
         try await write(pool, status)
-        // Claim counts ride along with pool refreshes, which every binding and release triggers.
-        let pending = context.cache.waitingClaims().count
-        context.metrics.recordClaims(bound: context.cache.claims.store.count - pending, pending: pending)
     }
 
     /// While leases of the deleted pool exist, says so in status and waits (lease deletions

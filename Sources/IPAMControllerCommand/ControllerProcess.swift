@@ -22,7 +22,17 @@ struct ControllerProcess: Sendable {
     var onListening: @Sendable ([EndpointServer]) -> Void = { _ in }
 
     /// Every metric goes to ``registry``, which `/metrics` serves.
-    private var metricsFactory: PrometheusMetricsFactory { PrometheusMetricsFactory(registry: registry) }
+    private var metricsFactory: PrometheusMetricsFactory {
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Claim → Bound takes milliseconds when a pool has room and minutes when claims wait for
+        // one to grow: the default buckets end at 10 s, where a p99 would flatten.
+        factory.durationHistogramBuckets["ipam_allocation_duration_seconds"] = [
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30),
+            .seconds(60), .seconds(120), .seconds(300), .seconds(600),
+        ]
+        return factory
+    }
 
     /// Runs until SIGTERM/SIGINT (exit 0 after draining) or a fatal error.
     func run() async throws {

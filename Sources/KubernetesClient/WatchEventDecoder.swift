@@ -77,6 +77,7 @@ public struct WatchStream<R: Resource>: AsyncSequence, Sendable {
     public struct AsyncIterator: AsyncIteratorProtocol {
         var body: TransportBody.AsyncIterator
         var decoder = WatchEventDecoder<R>()
+        /// Decoded events not handed out yet, last first (taking the next one is O(1)).
         var ready: [WatchEvent<R>] = []
         var finished = false
         let request: String
@@ -92,7 +93,7 @@ public struct WatchStream<R: Resource>: AsyncSequence, Sendable {
                 }
                 do {
                     if let chunk {
-                        ready = try decoder.feed(chunk)
+                        ready = try decoder.feed(chunk).reversed()
                     } else {
                         finished = true
                         if let last = try decoder.finish() { ready = [last] }
@@ -101,7 +102,7 @@ public struct WatchStream<R: Resource>: AsyncSequence, Sendable {
                     throw KubernetesError(.decoding(error.description), request: request)
                 }
             }
-            return ready.removeFirst()
+            return ready.removeLast()
         }
     }
 
