@@ -119,13 +119,17 @@ public struct Finding: Codable, Hashable, Sendable {
     public var object: Object
     /// The address concerned, when there is one.
     public var address: String?
+    /// For an ``Kind/orphanedLease``: the UID of the claim the lease names (`spec.claimRef.uid`),
+    /// whose absence is the finding. `release` requires both reports to blame the same claim.
+    public var claimUID: String?
     /// Why, in a sentence naming the other objects and the field involved.
     public var reason: String
 
-    public init(kind: Kind, object: Object, address: String? = nil, reason: String) {
+    public init(kind: Kind, object: Object, address: String? = nil, claimUID: String? = nil, reason: String) {
         self.kind = kind
         self.object = object
         self.address = address
+        self.claimUID = claimUID
         self.reason = reason
     }
 }

@@ -8,11 +8,18 @@ public import KubernetesCore
 /// The pure decisions (``PoolUsageReport``, ``ConsistencyChecker``, ``AddressLookup``) take a
 /// snapshot; ``ClusterReader`` makes one.
 public struct ClusterSnapshot: Sendable {
-    /// The kinds a snapshot may hold, by their plural (the keys of ``resourceVersions``).
+    /// The kinds a snapshot may hold, by their plural (the keys of ``resourceVersions``), in the
+    /// order they are listed.
+    ///
+    /// Leases are listed before claims on purpose: when the lists cannot share one
+    /// resourceVersion (``Consistency/perList``), a claim missing from the later claim list was
+    /// deleted (UIDs never come back), so an orphaned-lease finding is never caused by a claim
+    /// created between the two lists. The price is the opposite race for the findings `release`
+    /// never acts on: a claim bound between the lists can look Bound without its lease.
     public enum Kind: String, CaseIterable, Codable, Sendable {
         case pools = "ippools"
-        case claims = "ipclaims"
         case leases = "ipleases"
+        case claims = "ipclaims"
         case pods = "pods"
         case namespaces = "namespaces"
     }

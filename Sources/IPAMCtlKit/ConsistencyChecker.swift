@@ -70,7 +70,7 @@ public enum ConsistencyChecker {
             guard let claim, claim.metadata.uid == uid else {
                 let why = claim.map { "exists with uid \($0.metadata.uid ?? "?"), not \(uid)" } ?? "does not exist"
                 findings.append(Finding(
-                    kind: .orphanedLease, object: object, address: address.description,
+                    kind: .orphanedLease, object: object, address: address.description, claimUID: uid,
                     reason: "spec.claimRef names claim \(ref.namespace)/\(ref.name) (uid \(uid)), which \(why)"))
                 continue
             }

@@ -12,13 +12,15 @@ struct ReleaseCommand: AsyncParsableCommand {
         commandName: "release",
         abstract: "Delete IPLeases that two check reports, a grace period apart, both found orphaned.",
         discussion: """
-            Releases only OrphanedLease findings present in both reports with the same object UID. \
+            Releases only OrphanedLease findings present in both reports with the same lease UID and \
+            the same missing claim UID. \
             Each lease and its claim are read again from the API server just before the delete; the \
             lease is deleted only if it is still orphaned and unchanged since the newer report, with \
             preconditions {uid, resourceVersion}. Other findings are reported by check, not repaired \
             here: each still has a holder a deletion would hurt. Refuses a single report, reports \
-            from another cluster, reports closer than --grace-period, and a newer report older than \
-            --max-report-age.
+            from another cluster, reports closer than --grace-period (at least 30s), a report older \
+            than --max-report-age, and a lease that now names another claim than the one both \
+            reports found missing.
             """
     )
 
@@ -33,8 +35,24 @@ struct ReleaseCommand: AsyncParsableCommand {
     @Option(name: .customLong("grace-period"), help: "The least time between the two reports.")
     var gracePeriod = DurationArgument(.seconds(300), text: "5m")
 
-    @Option(name: .customLong("max-report-age"), help: "The most time since the newer report.")
+    @Option(name: .customLong("max-report-age"), help: "The most time since either report.")
     var maxReportAge = DurationArgument(.seconds(3600), text: "1h")
+
+    /// The smallest grace period accepted: the controller's own default orphan grace period.
+    /// Two reports closer than that are not two observations of a leak.
+    static let minimumGracePeriod: Duration = .seconds(30)
+
+    func validate() throws {
+        guard reports.count == 2 else {
+            throw ValidationError("give exactly two reports (--report A --report B) taken at least --grace-period apart; got \(reports.count)")
+        }
+        guard gracePeriod.duration >= Self.minimumGracePeriod else {
+            throw ValidationError("--grace-period \(gracePeriod) is shorter than 30s: one observation of an orphan is not enough")
+        }
+        guard gracePeriod.duration < maxReportAge.duration else {
+            throw ValidationError("--grace-period \(gracePeriod) must be shorter than --max-report-age \(maxReportAge): both reports must be younger than the latter")
+        }
+    }
 
     func run() async throws {
         let loaded = try reports.map { path in (name: path, report: try Self.load(path)) }

@@ -97,12 +97,21 @@ public enum ReleasePlanner {
         }
         let sorted = reports.sorted { $0.report.time < $1.report.time }
         let (older, newer) = (sorted[0], sorted[1])
+        // Each other's cluster too: when the cluster's own id cannot be read now, two reports of
+        // two clusters behind one URL must still not be paired.
+        if let olderID = older.report.cluster.id, let newerID = newer.report.cluster.id, olderID != newerID {
+            throw .otherClusterID(report: newer.name, id: newerID, expected: olderID)
+        }
         let ahead = newer.report.time.timeIntervalSince(now)
         if ahead > rules.clockSkewTolerance { throw .fromTheFuture(report: newer.name, ahead: ahead) }
-        let age = now.timeIntervalSince(newer.report.time)
-        if age > rules.maximumReportAge { throw .stale(report: newer.name, age: age, maximum: rules.maximumReportAge) }
+        for report in [older, newer] {
+            let age = now.timeIntervalSince(report.report.time)
+            if age > rules.maximumReportAge { throw .stale(report: report.name, age: age, maximum: rules.maximumReportAge) }
+        }
         let apart = newer.report.time.timeIntervalSince(older.report.time)
-        if apart < rules.gracePeriod { throw .tooClose(apart: apart, gracePeriod: rules.gracePeriod) }
+        // Two readings of one moment (one file given twice, or a zero grace period) are one
+        // observation, never two.
+        if apart <= 0 || apart < rules.gracePeriod { throw .tooClose(apart: apart, gracePeriod: rules.gracePeriod) }
         return (older.report, newer.report)
     }
 
@@ -111,22 +120,30 @@ public enum ReleasePlanner {
         /// As the newer report saw it (its resourceVersion is the one a delete may carry).
         public var object: Finding.Object
         public var address: String?
+        /// The claim both reports found missing (the lease's `spec.claimRef.uid`).
+        public var claimUID: String
         /// The claim the lease names, as the newer report's reason gives it.
         public var reason: String
     }
 
     /// The `OrphanedLease` findings of `newer` whose object (same kind, name and UID) `older` also
-    /// found orphaned. Objects without a UID are never candidates.
+    /// found orphaned *from the same claim* (same claim UID): a lease that changed hands between
+    /// the reports was seen without its present claim once only. Findings without an object UID
+    /// or a claim UID are never candidates.
     public static func candidates(older: CheckReport, newer: CheckReport) -> [Candidate] {
-        let before = Set(older.findings.filter { $0.kind == .orphanedLease }.compactMap { finding in
-            finding.object.uid.map { "\(finding.object.kind)/\(finding.object.name)/\($0)" }
-        })
+        func key(_ finding: Finding) -> String? {
+            guard finding.kind == .orphanedLease, let uid = finding.object.uid, let claimUID = finding.claimUID else {
+                return nil
+            }
+            return "\(finding.object.kind)/\(finding.object.name)/\(uid)/\(claimUID)"
+        }
+        let before = Set(older.findings.compactMap(key))
         var seen = Set<String>()
-        return newer.findings.filter { $0.kind == .orphanedLease }.compactMap { finding in
-            guard let uid = finding.object.uid, finding.object.resourceVersion != nil else { return nil }
-            let key = "\(finding.object.kind)/\(finding.object.name)/\(uid)"
-            guard before.contains(key), seen.insert(key).inserted else { return nil }
-            return Candidate(object: finding.object, address: finding.address, reason: finding.reason)
+        return newer.findings.compactMap { finding in
+            guard let key = key(finding), let claimUID = finding.claimUID, finding.object.resourceVersion != nil,
+                before.contains(key), seen.insert(key).inserted
+            else { return nil }
+            return Candidate(object: finding.object, address: finding.address, claimUID: claimUID, reason: finding.reason)
         }
     }
 
@@ -163,6 +180,9 @@ public enum ReleasePlanner {
         guard !lease.isReleased else { return .skip("\(name) is Released; the controller deletes it after the cooldown") }
         let ref = lease.spec.claimRef
         guard let claimUID = ref.uid else { return .skip("\(name): spec.claimRef has no uid to compare") }
+        guard claimUID == candidate.claimUID else {
+            return .skip("\(name) now names claim uid \(claimUID), not the \(candidate.claimUID) both reports found missing")
+        }
         if let claim, claim.metadata.uid == claimUID {
             return .skip("\(name): claim \(ref.namespace)/\(ref.name) (uid \(claimUID)) exists again")
         }

@@ -1,6 +1,7 @@
 import Foundation
 @testable import IPAMCtlKit
 import IPAMModel
+import KubernetesClientTestKit
 import KubernetesCore
 import Testing
 
@@ -27,9 +28,11 @@ import Testing
             #expect(lines(run.output, containing: "IPLease").count == 1)
             #expect(try await cluster.server.object(IPLease.self, name: "10.10.0.9") == nil)
             #expect(try await cluster.server.objects(IPLease.self).count == before - 1)
-            // The delete carried both preconditions.
+            // The delete carried a body (DeleteOptions with the preconditions; the request log
+            // keeps no bodies, the precondition test below shows the server enforcing them).
             let delete = try #require(cluster.server.requests.first { $0.method == "DELETE" })
             #expect(delete.path.hasSuffix("/ipleases/10.10.0.9"))
+            #expect(delete.contentType == "application/json")
             // Afterwards, check no longer finds the orphan.
             let after = await cluster.ipamctl("check", "-o", "json")
             let report = try CheckReport.decode(Data(after.output.utf8))
@@ -54,8 +57,11 @@ import Testing
             try await cluster.seedBroken()
             let (a, _) = try await twoReports(cluster)
             let run = await cluster.ipamctl("release", "--report", a)
-            #expect(run.code == 1)
-            #expect(run.error.contains("release needs exactly two reports"), "\(run)")
+            #expect(run.code == 2, "a usage error")
+            #expect(run.error.contains("give exactly two reports"), "\(run)")
+            let same = await cluster.ipamctl("release", "--report", a, "--report", a)
+            #expect(same.code == 1, "one report given twice is one observation")
+            #expect(same.error.contains("less than the grace period"), "\(same)")
             #expect(try await cluster.server.object(IPLease.self, name: "10.10.0.9") != nil)
         }
     }
@@ -79,9 +85,20 @@ import Testing
             let run = await cluster.ipamctl("release", "--report", a, "--report", b)
             #expect(run.code == 1)
             #expect(run.error.contains("less than the grace period of 300s"), "\(run)")
-            // A shorter grace period accepts the same reports.
-            let shorter = await cluster.ipamctl("release", "--report", a, "--report", b, "--grace-period", "0s", "--dry-run")
-            #expect(shorter.code == 0, "\(shorter)")
+            // A grace period under the controller's own 30 s is refused as a usage error.
+            let none = await cluster.ipamctl("release", "--report", a, "--report", b, "--grace-period", "0s", "--dry-run")
+            #expect(none.code == 2, "\(none)")
+            #expect(none.error.contains("shorter than 30s"), "\(none)")
+        }
+    }
+
+    @Test func aShorterGracePeriodAcceptsReportsThatFarApart() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.seedBroken()
+            let (a, b) = try await twoReports(cluster, apart: 45)
+            let run = await cluster.ipamctl("release", "--report", a, "--report", b, "--grace-period", "30s", "--dry-run")
+            #expect(run.code == 0, "\(run)")
+            #expect(run.output.hasPrefix("would delete IPLease 10.10.0.9 "), "\(run)")
         }
     }
 
@@ -110,6 +127,41 @@ import Testing
             #expect(run.output.contains("skipped IPLease 10.10.0.9: IPLease 10.10.0.9 changed since the newer report"), "\(run)")
             #expect(try await cluster.server.object(IPLease.self, name: "10.10.0.9") != nil)
             #expect(!cluster.server.requests.contains { $0.method == "DELETE" })
+        }
+    }
+
+    @Test func leavesALeaseThatChangedHandsBetweenTheReports() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.seedBroken()
+            let a = cluster.path("a.json")
+            #expect(await cluster.ipamctl("check", "--report", a).code == 1)
+            try rewriteReport(a, shiftedBy: -600)
+            // Meanwhile the lease went to a re-created claim of that name (another UID), which is
+            // gone again by the newer report: each claim was seen missing once only.
+            var lease = try #require(try await cluster.server.object(IPLease.self, name: "10.10.0.9"))
+            lease.spec.claimRef.uid = "uid-claim-gone-again"
+            try await cluster.server.seed(lease)
+            let b = cluster.path("b.json")
+            #expect(await cluster.ipamctl("check", "--report", b).code == 1)
+            let run = await cluster.ipamctl("release", "--report", a, "--report", b)
+            #expect(run.code == 0, "\(run)")
+            #expect(run.output.contains("Nothing to release"), "\(run)")
+            #expect(try await cluster.server.object(IPLease.self, name: "10.10.0.9") != nil)
+        }
+    }
+
+    @Test func aConflictOnTheDeleteLeavesTheLease() async throws {
+        try await TestCluster.with { cluster in
+            try await cluster.seedBroken()
+            let (a, b) = try await twoReports(cluster)
+            // The lease changes between the re-read and the delete: the preconditions refuse it.
+            cluster.server.failNextRequests(
+                1, matching: RequestMatcher(verb: .delete, resource: "ipleases"),
+                with: InjectedFailure(statusCode: 409, reason: .conflict, message: "precondition failed"))
+            let run = await cluster.ipamctl("release", "--report", a, "--report", b)
+            #expect(run.code == 0, "\(run)")
+            #expect(run.output.contains("skipped IPLease 10.10.0.9: changed just before the delete"), "\(run)")
+            #expect(try await cluster.server.object(IPLease.self, name: "10.10.0.9") != nil)
         }
     }
 

@@ -12,10 +12,11 @@ import Testing
             time: time, cluster: .init(server: server, id: id), consistency: .exact, resourceVersions: [:], findings: findings)
     }
 
-    func orphan(_ name: String, uid: String, version: String) -> Finding {
+    func orphan(_ name: String, uid: String, version: String, claimUID: String = "claim-uid") -> Finding {
         Finding(
             kind: .orphanedLease,
-            object: .init(kind: "IPLease", name: name, uid: uid, resourceVersion: version), address: name, reason: "gone")
+            object: .init(kind: "IPLease", name: name, uid: uid, resourceVersion: version), address: name,
+            claimUID: claimUID, reason: "gone")
     }
 
     @Test func candidatesAreTheOrphansOfBothReportsWithTheSameUID() {
@@ -29,6 +30,19 @@ import Testing
         let candidates = ReleasePlanner.candidates(older: older, newer: newer)
         #expect(candidates.map(\.object.name) == ["10.0.0.1"])
         #expect(candidates.first?.object.resourceVersion == "5")
+        #expect(candidates.first?.claimUID == "claim-uid")
+    }
+
+    @Test func aLeaseOrphanedFromAnotherClaimInEachReportIsNoCandidate() {
+        // Released, re-taken by a re-created claim (new UID), orphaned again: each claim was seen
+        // missing once only.
+        let older = report(at: t0, [orphan("10.0.0.1", uid: "a", version: "1", claimUID: "claim-1")])
+        let newer = report(at: t0 + 600, [orphan("10.0.0.1", uid: "a", version: "9", claimUID: "claim-2")])
+        #expect(ReleasePlanner.candidates(older: older, newer: newer).isEmpty)
+        // A report without the claim's UID (written by an older ipamctl) never leads to a delete.
+        var unknown = orphan("10.0.0.1", uid: "a", version: "9")
+        unknown.claimUID = nil
+        #expect(ReleasePlanner.candidates(older: report(at: t0, [unknown]), newer: report(at: t0 + 600, [unknown])).isEmpty)
     }
 
     @Test func otherFindingKindsAreNeverCandidates() {
@@ -60,7 +74,17 @@ import Testing
         #expect(refusal([("a", a), ("b", b)]) == nil)
         #expect(refusal([("a", a), ("b", b)], id: "cluster-2") == .otherClusterID(report: "a", id: "cluster-1", expected: "cluster-2"))
         #expect(refusal([("a", a), ("b", report(at: t0 + 299, []))]) == .tooClose(apart: 299, gracePeriod: 300))
-        #expect(refusal([("a", a), ("b", b)], now: t0 + 600 + 3601) == .stale(report: "b", age: 3601, maximum: 3600))
+        #expect(refusal([("a", a), ("b", b)], now: t0 + 3601) == .stale(report: "a", age: 3601, maximum: 3600), "the older one too")
+        #expect(
+            refusal([("a", a), ("b", report(at: t0 + 600, [], id: "cluster-2"))]) == .otherClusterID(report: "b", id: "cluster-2", expected: "cluster-1"),
+            "two reports of two clusters, even when the cluster's id cannot be read now")
+        // One file given twice is one observation, whatever the grace period.
+        var noGrace = rules
+        noGrace.gracePeriod = 0
+        #expect(throws: ReleasePlanner.Refusal.tooClose(apart: 0, gracePeriod: 0)) {
+            try ReleasePlanner.pair([(name: "a", report: a), (name: "a", report: a)], now: t0 + 10, server: server, clusterID: nil, rules: noGrace)
+        }
+        #expect(refusal([("a", a), ("b", b)], now: t0 + 600 + 3601) == .stale(report: "a", age: 4201, maximum: 3600))
         #expect(refusal([("a", a), ("b", b)], now: t0 + 500) == .fromTheFuture(report: "b", ahead: 100))
         var other = b
         other.cluster.server = "https://elsewhere:6443"
@@ -72,7 +96,8 @@ import Testing
 
     @Test func decideDeletesOnlyAnUnchangedStillOrphanedLease() {
         let candidate = ReleasePlanner.Candidate(
-            object: .init(kind: "IPLease", name: "10.0.0.1", uid: "lease-uid", resourceVersion: "7"), address: "10.0.0.1", reason: "")
+            object: .init(kind: "IPLease", name: "10.0.0.1", uid: "lease-uid", resourceVersion: "7"), address: "10.0.0.1",
+            claimUID: "claim-uid", reason: "")
         var lease = IPLease(
             metadata: ObjectMeta(name: "10.0.0.1", uid: "lease-uid", resourceVersion: "7"),
             spec: IPLeaseSpec(address: "10.0.0.1", pool: "blue", claimRef: ClaimReference(namespace: "ns", name: "c", uid: "claim-uid")))
@@ -86,6 +111,10 @@ import Testing
         #expect(decide(lease, claim: back) != .delete(uid: "lease-uid", resourceVersion: "7"))
         let other = IPClaim(metadata: ObjectMeta(name: "c", namespace: "ns", uid: "new-uid"), spec: IPClaimSpec(pool: "blue"))
         #expect(decide(lease, claim: other) == .delete(uid: "lease-uid", resourceVersion: "7"))
+        var handedOver = lease
+        handedOver.spec.claimRef.uid = "new-uid"
+        #expect(
+            decide(handedOver) == .skip("IPLease 10.0.0.1 now names claim uid new-uid, not the claim-uid both reports found missing"))
         var changed = lease
         changed.metadata.resourceVersion = "8"
         #expect(decide(changed) != .delete(uid: "lease-uid", resourceVersion: "7"))
