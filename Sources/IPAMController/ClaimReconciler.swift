@@ -81,6 +81,7 @@ struct ClaimReconciler: Reconciler {
                 guard let fresh = try await freshClaim(claim), fresh.metadata.uid == uid else { return }
                 claim = fresh
                 statusAddresses = Self.statusAddresses(of: fresh)
+                leases += try await unseenLeases(named: statusAddresses, besides: leases, uid: uid)
                 (held, extra) = Self.partition(leases, families: definition.request.families, preferring: statusAddresses)
             }
             // One catalog per attempt: building it validates every pool and checks overlaps.
@@ -301,9 +302,21 @@ struct ClaimReconciler: Reconciler {
         guard !StatusComparison.same(claim.status, status) else { return false }
         var updated = claim
         updated.status = status
-        _ = try await context.claims(in: claim.metadata.namespace ?? "")
-            .updateStatus(updated, options: WriteOptions(fieldManager: context.fieldManager))
-        return true
+        do {
+            _ = try await context.claims(in: claim.metadata.namespace ?? "")
+                .updateStatus(updated, options: WriteOptions(fieldManager: context.fieldManager))
+            return true
+        } catch {
+            guard error.isConflict else { throw error }
+            // Usually the cache is behind this process's own last write: a new claim is bound in
+            // the pass that adds its finalizer, and the finalizer's watch event requeues it before
+            // the status write's event arrives. When the server has this status already, nothing
+            // is left to write (not an error, no backoff); otherwise the conflict stands.
+            guard let fresh = try await freshClaim(claim), fresh.metadata.uid == claim.metadata.uid,
+                StatusComparison.same(fresh.status, status)
+            else { throw error }
+            return false
+        }
     }
 
     // MARK: Releasing

@@ -190,6 +190,11 @@ public final class IPAMController: Service, Sendable {
     /// leave the scrape: only the replica running the controllers reports them.
     private func runControllers() async throws {
         defer { context.metrics.removeGauges() }
+        // A pool's address gauges are recorded by its reconcile only, and they left the scrape
+        // when this replica last stopped leading: every pool is looked at again as a term starts.
+        if let pools = controllers.first(where: { $0.name == "ippools" }) {
+            for key in cache.pools.store.keys() { pools.queue.add(key) }
+        }
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for controller in controllers {
                 group.addTask {
