@@ -1,6 +1,7 @@
 import Foundation
 import IPAM
 import IPAMModel
+import KubernetesClientTestKit
 import KubernetesCore
 import Testing
 
@@ -161,9 +162,9 @@ import Testing
         for file in files {
             let text = try String(contentsOf: directory.appendingPathComponent(file), encoding: .utf8)
             for (index, document) in try JSONValue.documents(ofYAML: text).enumerated() {
-                guard let kind = document.value["kind"]?.string, let crd = schemas[kind] else { continue }
-                let place = "config/samples/\(file) document \(index + 1) (line \(document.line + 1)), \(kind) \(document.value["metadata"]?["name"]?.string ?? "<unnamed>")"
-                let apiVersion = document.value["apiVersion"]?.string ?? "<none>"
+                guard let kind = document.value["kind"]?.stringValue, let crd = schemas[kind] else { continue }
+                let place = "config/samples/\(file) document \(index + 1) (line \(document.line + 1)), \(kind) \(document.value["metadata"]?["name"]?.stringValue ?? "<unnamed>")"
+                let apiVersion = document.value["apiVersion"]?.stringValue ?? "<none>"
                 #expect(apiVersion == "\(crd.group)/\(crd.storageVersionName)", "\(place): apiVersion \(apiVersion)")
                 let violations = crd.schema.violations(of: document.value)
                 #expect(violations.isEmpty, "\(place) does not validate against \(crd.fileName):\n\(violations.lines)")
@@ -269,10 +270,10 @@ import Testing
         #expect(names?["listKind"] == .string(resource.kind + "List"))
         #expect(names?["plural"] == .string(resource.plural))
         #expect(names?["singular"] == .string(resource.kind.lowercased()))
-        #expect(names?["shortNames"]?.array?.contains(.string(kind.shortName)) == true, "short names \(names?["shortNames"] ?? .null)")
-        #expect(names?["categories"]?.array?.contains(.string("ipam")) == true, "categories \(names?["categories"] ?? .null)")
+        #expect(names?["shortNames"]?.arrayValue?.contains(.string(kind.shortName)) == true, "short names \(names?["shortNames"] ?? .null)")
+        #expect(names?["categories"]?.arrayValue?.contains(.string("ipam")) == true, "categories \(names?["categories"] ?? .null)")
 
-        let versions = spec?["versions"]?.array ?? []
+        let versions = spec?["versions"]?.arrayValue ?? []
         #expect(versions.count == 1, "\(crd.fileName) has \(versions.count) versions; this test checks one")
         let version = crd.version
         #expect(version["name"] == .string(resource.version))
@@ -285,12 +286,12 @@ import Testing
     @Test(arguments: APIKind.allCases)
     func printerColumnsResolveToSchemaProperties(_ kind: APIKind) throws {
         let crd = try CRD.load(kind)
-        let columns = crd.version["additionalPrinterColumns"]?.array ?? []
+        let columns = crd.version["additionalPrinterColumns"]?.arrayValue ?? []
         #expect(!columns.isEmpty)
         for column in columns {
-            let name = column["name"]?.string ?? "<unnamed>"
-            let type = column["type"]?.string ?? "<none>"
-            guard let jsonPath = column["jsonPath"]?.string else {
+            let name = column["name"]?.stringValue ?? "<unnamed>"
+            let type = column["type"]?.stringValue ?? "<none>"
+            guard let jsonPath = column["jsonPath"]?.stringValue else {
                 Issue.record("\(crd.fileName) column \(name): no jsonPath")
                 continue
             }
@@ -305,7 +306,7 @@ import Testing
 
     @Test func theCRDKustomizationListsEveryCRD() throws {
         let text = try String(contentsOf: packageRoot.appendingPathComponent("crds/kustomization.yaml"), encoding: .utf8)
-        let resources = try JSONValue.documents(ofYAML: text).first?.value["resources"]?.array?.compactMap(\.string) ?? []
+        let resources = try JSONValue.documents(ofYAML: text).first?.value["resources"]?.arrayValue?.compactMap(\.stringValue) ?? []
         #expect(Set(resources) == Set(APIKind.allCases.map { CRD.fileName($0) }))
     }
 }
@@ -521,9 +522,9 @@ struct CRD {
     let version: JSONValue
     let schema: OpenAPISchema
 
-    var group: String { document["spec"]?["group"]?.string ?? "" }
-    var kind: String { document["spec"]?["names"]?["kind"]?.string ?? "" }
-    var storageVersionName: String { version["name"]?.string ?? "" }
+    var group: String { document["spec"]?["group"]?.stringValue ?? "" }
+    var kind: String { document["spec"]?["names"]?["kind"]?.stringValue ?? "" }
+    var storageVersionName: String { version["name"]?.stringValue ?? "" }
 
     static func fileName(_ kind: APIKind) -> String { "\(kind.resource.group)_\(kind.resource.plural).yaml" }
 
@@ -538,7 +539,7 @@ struct CRD {
         guard documents.count == 1, let document = documents.first?.value else {
             throw LoadError(description: "\(fileName) holds \(documents.count) documents, expected one CRD")
         }
-        let storage = (document["spec"]?["versions"]?.array ?? []).filter { $0["storage"] == .bool(true) }
+        let storage = (document["spec"]?["versions"]?.arrayValue ?? []).filter { $0["storage"] == .bool(true) }
         guard storage.count == 1, let version = storage.first else {
             throw LoadError(description: "\(fileName) has \(storage.count) storage versions, expected one")
         }

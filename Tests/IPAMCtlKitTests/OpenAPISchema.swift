@@ -1,4 +1,5 @@
 import Foundation
+import KubernetesClientTestKit
 import KubernetesCore
 import Yams
 
@@ -9,16 +10,9 @@ import Yams
 
 // MARK: - JSON values
 
-/// A JSON value: what an encoded API object, a YAML manifest and a CRD schema all are.
-enum JSONValue: Hashable, Sendable {
-    case null
-    case bool(Bool)
-    case integer(Int64)
-    case number(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
-
+// The JSON value is the stand-in's (`KubernetesClientTestKit.JSONValue`); what the schema walker
+// adds to it: JSON text through Foundation's coders, and the type names schemas use.
+extension JSONValue {
     /// Decodes JSON text.
     init(json data: Data) throws {
         self = try JSONDecoder().decode(JSONValue.self, from: data)
@@ -31,68 +25,16 @@ enum JSONValue: Hashable, Sendable {
         return try encoder.encode(self)
     }
 
-    subscript(key: String) -> JSONValue? {
-        if case .object(let object) = self { object[key] } else { nil }
-    }
-
-    var string: String? { if case .string(let value) = self { value } else { nil } }
-    var bool: Bool? { if case .bool(let value) = self { value } else { nil } }
-    var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
-    var object: [String: JSONValue]? { if case .object(let value) = self { value } else { nil } }
-
     /// The JSON type name, as schemas and messages spell it.
     var typeName: String {
         switch self {
         case .null: "null"
         case .bool: "boolean"
         case .integer: "integer"
-        case .number: "number"
+        case .double: "number"
         case .string: "string"
         case .array: "array"
         case .object: "object"
-        }
-    }
-}
-
-extension JSONValue: Codable {
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int64.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONValue].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONValue].self))
-        }
-    }
-
-    func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        switch self {
-        case .null: try container.encodeNil()
-        case .bool(let value): try container.encode(value)
-        case .integer(let value): try container.encode(value)
-        case .number(let value): try container.encode(value)
-        case .string(let value): try container.encode(value)
-        case .array(let value): try container.encode(value)
-        case .object(let value): try container.encode(value)
-        }
-    }
-}
-
-extension JSONValue: CustomStringConvertible {
-    var description: String {
-        switch self {
-        case .string(let value): "\"\(value)\""
-        default: (try? jsonData()).flatMap { String(data: $0, encoding: .utf8) } ?? typeName
         }
     }
 }
@@ -140,7 +82,7 @@ extension JSONValue {
         }
         if text.wholeMatch(of: /[-+]?[0-9]+/) != nil, let value = Int64(text) { return .integer(value) }
         if text.wholeMatch(of: /[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?/) != nil, let value = Double(text) {
-            return .number(value)
+            return .double(value)
         }
         return .string(text)
     }
@@ -290,7 +232,7 @@ final class OpenAPISchema: Sendable {
         }
         func string(_ key: String) throws -> String? {
             guard let value = node[key] else { return nil }
-            guard let text = value.string else { throw fail("\(key) must be a string") }
+            guard let text = value.stringValue else { throw fail("\(key) must be a string") }
             return text
         }
         func int(_ key: String) throws -> Int? {
@@ -302,18 +244,18 @@ final class OpenAPISchema: Sendable {
             switch node[key] {
             case nil: return nil
             case .integer(let number)?: return Double(number)
-            case .number(let number)?: return number
+            case .double(let number)?: return number
             default: throw fail("\(key) must be a number")
             }
         }
         func flag(_ key: String) throws -> Bool {
             guard let value = node[key] else { return false }
-            guard let flag = value.bool else { throw fail("\(key) must be a boolean") }
+            guard let flag = value.boolValue else { throw fail("\(key) must be a boolean") }
             return flag
         }
         func strings(_ key: String) throws -> [String] {
             guard let value = node[key] else { return [] }
-            guard let list = value.array?.compactMap(\.string), list.count == value.array?.count else {
+            guard let list = value.arrayValue?.compactMap(\.stringValue), list.count == value.arrayValue?.count else {
                 throw fail("\(key) must be a list of strings")
             }
             return list
@@ -326,7 +268,7 @@ final class OpenAPISchema: Sendable {
         description = try string("description")
         var properties: [String: OpenAPISchema] = [:]
         if let value = node["properties"] {
-            guard let object = value.object else { throw fail("properties must be an object") }
+            guard let object = value.objectValue else { throw fail("properties must be an object") }
             for (name, child) in object { properties[name] = try OpenAPISchema(child, at: path + [.property(name)]) }
         }
         self.properties = properties
@@ -337,7 +279,7 @@ final class OpenAPISchema: Sendable {
         additionalProperties = try node["additionalProperties"].map { try OpenAPISchema($0, at: path + [.anyValue]) }
         required = try strings("required")
         if let value = node["enum"] {
-            guard let list = value.array, !list.isEmpty else { throw fail("enum must be a non-empty list") }
+            guard let list = value.arrayValue, !list.isEmpty else { throw fail("enum must be a non-empty list") }
             enumValues = list
         } else {
             enumValues = nil
@@ -360,10 +302,10 @@ final class OpenAPISchema: Sendable {
         listMapKeys = try strings("x-kubernetes-list-map-keys")
         mapType = try string("x-kubernetes-map-type")
         var validations: [ValidationRule] = []
-        for rule in node["x-kubernetes-validations"]?.array ?? [] {
-            guard let rule = rule.object, let text = rule["rule"]?.string else { throw fail("a validation rule needs a rule") }
+        for rule in node["x-kubernetes-validations"]?.arrayValue ?? [] {
+            guard let rule = rule.objectValue, let text = rule["rule"]?.stringValue else { throw fail("a validation rule needs a rule") }
             validations.append(
-                ValidationRule(rule: text, message: rule["message"]?.string, messageExpression: rule["messageExpression"]?.string))
+                ValidationRule(rule: text, message: rule["message"]?.stringValue, messageExpression: rule["messageExpression"]?.stringValue))
         }
         self.validations = validations
     }
@@ -478,7 +420,7 @@ final class OpenAPISchema: Sendable {
             return found + boundViolations(Double(number), at: path, options: options)
         case ("number", .integer(let number)):
             return found + boundViolations(Double(number), at: path, options: options)
-        case ("number", .number(let number)):
+        case ("number", .double(let number)):
             return found + boundViolations(number, at: path, options: options)
         case ("boolean", .bool):
             return found
@@ -546,7 +488,7 @@ final class OpenAPISchema: Sendable {
             case .highest: return .integer(maximum.map { min(formatHigh, Int64($0.rounded(.down))) } ?? formatHigh)
             }
         case "number":
-            return .number(extreme == .lowest ? (minimum ?? -1.5) : (maximum ?? 1.5))
+            return .double(extreme == .lowest ? (minimum ?? -1.5) : (maximum ?? 1.5))
         case "boolean":
             return .bool(extreme == .highest)
         default:
