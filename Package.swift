@@ -328,6 +328,7 @@ if ProcessInfo.processInfo.environment["IPAM_BENCHMARKS"] != nil {
                 "ControllerRuntime",
                 "IPAMModel",
                 "IPAMController",
+                "IPAMTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

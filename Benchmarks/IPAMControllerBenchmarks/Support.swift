@@ -2,6 +2,7 @@ import Foundation
 import IPAM
 import IPAMController
 import IPAMModel
+import IPAMTestSupport
 import KubernetesClient
 import KubernetesClientTestKit
 import KubernetesCore
@@ -104,12 +105,7 @@ func withStandIn(
     let configuration = FakeAPIServer.Configuration(
         watchHistoryLimit: historyLimit, isGarbageCollectorEnabled: false, logger: quiet)
     try await FakeAPIServer.withRunning(configuration) { server in
-        await server.register(IPPool.self, statusSubresource: true)
-        await server.register(IPClaim.self, statusSubresource: true)
-        await server.register(IPLease.self, statusSubresource: true)
-        await server.register(.pods)
-        await server.register(.namespaces)
-        await server.register(.events)
+        await server.registerIPAMKinds()
         try await KubernetesClient.withClient(
             configuration: ClientConfiguration(server: server.baseURL),
             options: .init(qps: nil, requestTimeout: .seconds(60)), logger: quiet
