@@ -31,6 +31,8 @@ public final class IPAMController: Service, Sendable {
     public let cache: ClusterCache
     /// The controllers, by name: `ippools`, `ipclaims`, `ipleases`, `pods`.
     public let controllers: [Controller<ContinuousClock>]
+    /// The pools' controller (also in ``controllers``), re-fed at the start of each term.
+    private let pools: Controller<ContinuousClock>
     private let context: ControllerContext
     private let events: EventRecorder<ContinuousClock>
     private let logger: Logger
@@ -76,6 +78,7 @@ public final class IPAMController: Service, Sendable {
         Self.wire(cache: cache, context: context, pools: pools, claims: claims, leases: leases, pods: pods)
         self.cache = cache
         self.controllers = [pools, claims, leases, pods]
+        self.pools = pools
         self.context = context
         self.events = events
         self.logger = logger
@@ -192,9 +195,7 @@ public final class IPAMController: Service, Sendable {
         defer { context.metrics.removeGauges() }
         // A pool's address gauges are recorded by its reconcile only, and they left the scrape
         // when this replica last stopped leading: every pool is looked at again as a term starts.
-        if let pools = controllers.first(where: { $0.name == "ippools" }) {
-            for key in cache.pools.store.keys() { pools.queue.add(key) }
-        }
+        for key in cache.pools.store.keys() { pools.queue.add(key) }
         try await withThrowingTaskGroup(of: Bool.self) { group in
             for controller in controllers {
                 group.addTask {
