@@ -19,6 +19,7 @@
 //   ipam-controller the controller's entry point
 //   IPAMCtlKit      manifest reading and the `ipamctl` commands (IPAMModel, KubernetesClient, Yams, ArgumentParser)
 //   ipamctl         the command-line entry point
+//   JSONReaderTesting  test support: checks a JSONReadable reader against JSONDecoder (KubernetesCore)
 //
 // The benchmarks (Benchmarks/, ordo-one/benchmark) are part of the package
 // only when IPAM_BENCHMARKS is set, so that `swift test` and CI never build
@@ -152,6 +153,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
+            name: "JSONReaderTesting",
+            dependencies: ["KubernetesCore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
             name: "IPAMTestSupport",
             dependencies: ["IPAMModel", "KubernetesClientTestKit"],
             swiftSettings: swiftSettings
@@ -186,7 +192,7 @@ let package = Package(
         .testTarget(name: "IPAMTests", dependencies: ["IPAM"], swiftSettings: swiftSettings),
         .testTarget(
             name: "KubernetesCoreTests",
-            dependencies: ["KubernetesCore"],
+            dependencies: ["KubernetesCore", "JSONReaderTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -250,7 +256,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IPAMModelTests",
-            dependencies: ["IPAMModel"],
+            dependencies: ["IPAMModel", "JSONReaderTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -289,6 +295,7 @@ if ProcessInfo.processInfo.environment["IPAM_BENCHMARKS"] != nil {
         .executableTarget(
             name: "ClientBenchmarks",
             dependencies: [
+                "IPAMModel",
                 "KubernetesClient",
                 "KubernetesClientTestKit",
                 .product(name: "Benchmark", package: "benchmark"),

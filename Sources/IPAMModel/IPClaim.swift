@@ -98,3 +98,63 @@ public struct ClaimAddress: Codable, Hashable, Sendable {
         self.gateway = gateway
     }
 }
+
+extension IPClaim: JSONReadable {
+    /// Reads the same fields as `init(from:)`: missing or `null` metadata and spec read as empty.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        let members = try KindMembers<IPClaimSpec, IPClaimStatus>(json: &reader)
+        self.init(metadata: members.metadata, spec: members.spec ?? IPClaimSpec(), status: members.status)
+    }
+}
+
+extension IPClaimSpec: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "pool": pool = try String?(json: &reader)
+            case "poolSelector": poolSelector = try LabelSelector?(json: &reader)
+            case "ipFamilies": ipFamilies = try [String]?(json: &reader)
+            case "addresses": addresses = try [String]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}
+
+extension IPClaimStatus: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "observedGeneration": observedGeneration = try Int64?(json: &reader)
+            case "pool": pool = try String?(json: &reader)
+            case "addresses": addresses = try [ClaimAddress]?(json: &reader)
+            case "conditions": conditions = try [Condition]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}
+
+extension ClaimAddress: JSONReadable {
+    /// `address` and `prefixLength` are required.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var address: String?
+        var prefixLength: Int?
+        var gateway: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "address": address = try String(json: &reader)
+            case "prefixLength": prefixLength = try Int(json: &reader)
+            case "gateway": gateway = try String?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let address, let prefixLength else { throw reader.failure("a claim address needs address and prefixLength") }
+        self.init(address: address, prefixLength: prefixLength, gateway: gateway)
+    }
+}

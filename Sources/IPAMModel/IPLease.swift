@@ -91,3 +91,68 @@ public struct IPLeaseStatus: Codable, Hashable, Sendable {
         try container.encodeRFC3339IfPresent(releasedAt, forKey: .releasedAt)
     }
 }
+
+extension IPLease: JSONReadable {
+    /// Reads the same fields as `init(from:)`: `spec` is required, missing or `null` metadata
+    /// reads as empty.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        let members = try KindMembers<IPLeaseSpec, IPLeaseStatus>(json: &reader)
+        guard let spec = members.spec else { throw reader.failure("an IPLease without spec") }
+        self.init(metadata: members.metadata, spec: spec, status: members.status)
+    }
+}
+
+extension IPLeaseSpec: JSONReadable {
+    /// `address`, `pool` and `claimRef` are required.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var address: String?
+        var pool: String?
+        var claimRef: ClaimReference?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "address": address = try String(json: &reader)
+            case "pool": pool = try String(json: &reader)
+            case "claimRef": claimRef = try ClaimReference(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let address, let pool, let claimRef else {
+            throw reader.failure("an IPLease spec needs address, pool and claimRef")
+        }
+        self.init(address: address, pool: pool, claimRef: claimRef)
+    }
+}
+
+extension ClaimReference: JSONReadable {
+    /// `namespace` and `name` are required.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var namespace: String?
+        var name: String?
+        var uid: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "namespace": namespace = try String(json: &reader)
+            case "name": name = try String(json: &reader)
+            case "uid": uid = try String?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let namespace, let name else { throw reader.failure("a claim reference needs namespace and name") }
+        self.init(namespace: namespace, name: name, uid: uid)
+    }
+}
+
+extension IPLeaseStatus: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "releasedAt": releasedAt = try reader.readRFC3339OrNull()
+            default: try reader.skipValue()
+            }
+        }
+    }
+}

@@ -116,3 +116,77 @@ public struct FamilyStatus: Codable, Hashable, Sendable {
         self.free = free
     }
 }
+
+extension IPPool: JSONReadable {
+    /// Reads the same fields as `init(from:)`: `spec` is required, missing or `null` metadata
+    /// reads as empty.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        let members = try KindMembers<IPPoolSpec, IPPoolStatus>(json: &reader)
+        guard let spec = members.spec else { throw reader.failure("an IPPool without spec") }
+        self.init(metadata: members.metadata, spec: spec, status: members.status)
+    }
+}
+
+extension IPPoolSpec: JSONReadable {
+    /// `cidrs` is required.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var cidrs: [String]?
+        self.init(cidrs: [])
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "cidrs": cidrs = try [String](json: &reader)
+            case "exclude": exclude = try [String]?(json: &reader)
+            case "gateways": gateways = try [String]?(json: &reader)
+            case "strategy": strategy = try String?(json: &reader)
+            case "namespaceSelector": namespaceSelector = try LabelSelector?(json: &reader)
+            case "priority": priority = try Int32?(json: &reader)
+            case "paused": paused = try Bool?(json: &reader)
+            case "reuseCooldownSeconds": reuseCooldownSeconds = try Int64?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let cidrs else { throw reader.failure("an IPPool spec without cidrs") }
+        self.cidrs = cidrs
+    }
+}
+
+extension IPPoolStatus: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "observedGeneration": observedGeneration = try Int64?(json: &reader)
+            case "ipv4": ipv4 = try FamilyStatus?(json: &reader)
+            case "ipv6": ipv6 = try FamilyStatus?(json: &reader)
+            case "conditions": conditions = try [Condition]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}
+
+extension FamilyStatus: JSONReadable {
+    /// `size`, `allocated` and `free` are required.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var size: String?
+        var allocated: Int64?
+        var cooling: Int64?
+        var free: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "size": size = try String(json: &reader)
+            case "allocated": allocated = try Int64(json: &reader)
+            case "cooling": cooling = try Int64?(json: &reader)
+            case "free": free = try String(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let size, let allocated, let free else {
+            throw reader.failure("a family status needs size, allocated and free")
+        }
+        self.init(size: size, allocated: allocated, cooling: cooling, free: free)
+    }
+}

@@ -128,7 +128,7 @@ public struct ResourceClient<R: Resource>: Sendable {
 
     private func decode<T: Decodable>(_ type: T.Type, _ data: Data, request: APIRequest) throws(KubernetesError) -> T {
         do {
-            return try KubernetesJSON.decoder().decode(type, from: data)
+            return try KubernetesJSON.decode(type, from: data)
         } catch {
             throw KubernetesError(
                 .decoding("expected \(T.self): \(error)"), request: KubernetesClient.describe(request))

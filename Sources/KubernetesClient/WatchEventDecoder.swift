@@ -46,7 +46,7 @@ public struct WatchEventDecoder<R: Resource>: Sendable {
         guard bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") })
         else { return nil }
         do {
-            return try KubernetesJSON.decoder().decode(WatchEvent<R>.self, from: Data(bytes))
+            return try bytes.withUnsafeBytes { bytes in try KubernetesJSON.decode(WatchEvent<R>.self, from: bytes) }
         } catch {
             let excerpt = String(decoding: bytes.prefix(200), as: UTF8.self)
             throw WatchDecodingError("undecodable watch event \(excerpt): \(error)")

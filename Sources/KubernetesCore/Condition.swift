@@ -68,3 +68,34 @@ public struct Condition: Codable, Hashable, Sendable {
         try container.encode(message, forKey: .message)
     }
 }
+
+extension Condition: JSONReadable {
+    /// Reads the same fields as `init(from:)`: `type`, `status` and `lastTransitionTime` are
+    /// required, `reason` and `message` default to empty.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var type: String?
+        var status: ConditionStatus?
+        var observedGeneration: Int64?
+        var lastTransitionTime: Date?
+        var reason: String?
+        var message: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "type": type = try String(json: &reader)
+            case "status": status = try reader.readRawValue(ConditionStatus.self)
+            case "observedGeneration": observedGeneration = try Int64?(json: &reader)
+            case "lastTransitionTime": lastTransitionTime = try reader.readRFC3339()
+            case "reason": reason = try String?(json: &reader)
+            case "message": message = try String?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let type, let status, let lastTransitionTime else {
+            throw reader.failure("a condition needs type, status and lastTransitionTime")
+        }
+        self.init(
+            type: type, status: status, observedGeneration: observedGeneration,
+            lastTransitionTime: lastTransitionTime, reason: reason ?? "", message: message ?? "")
+    }
+}

@@ -127,3 +127,17 @@ extension LabelSelector: CustomStringConvertible {
             .joined(separator: ",")
     }
 }
+
+extension LabelSelector: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "matchLabels": matchLabels = try [String: String]?(json: &reader)
+            case "matchExpressions": matchExpressions = try [LabelSelectorRequirement]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}

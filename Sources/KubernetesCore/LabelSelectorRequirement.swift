@@ -73,3 +73,23 @@ public struct LabelSelectorRequirement: Codable, Hashable, Sendable {
         }
     }
 }
+
+extension LabelSelectorRequirement: JSONReadable {
+    /// `key` and `operator` are required; any operator string is kept (see ``Operator/other(_:)``).
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var key: String?
+        var `operator`: Operator?
+        var values: [String]?
+        try reader.beginObject()
+        while let member = try reader.nextKey() {
+            switch member {
+            case "key": key = try String(json: &reader)
+            case "operator": `operator` = Operator(rawValue: try reader.readString())
+            case "values": values = try [String]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let key, let `operator` else { throw reader.failure("a label selector requirement needs key and operator") }
+        self.init(key: key, operator: `operator`, values: values)
+    }
+}

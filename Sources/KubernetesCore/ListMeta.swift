@@ -19,3 +19,18 @@ public struct ListMeta: Codable, Hashable, Sendable {
         self.remainingItemCount = remainingItemCount
     }
 }
+
+extension ListMeta: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "resourceVersion": resourceVersion = try String?(json: &reader)
+            case "continue": self.continue = try String?(json: &reader)
+            case "remainingItemCount": remainingItemCount = try Int64?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}

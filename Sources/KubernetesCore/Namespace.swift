@@ -68,3 +68,34 @@ public struct Namespace: Resource, Hashable {
         try container.encodeIfPresent(status, forKey: .status)
     }
 }
+
+extension Namespace: JSONReadable {
+    /// Reads the same fields as the synthesized `init(from:)`: `metadata` is required.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var metadata: ObjectMeta?
+        var status: Status?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "metadata": metadata = try ObjectMeta(json: &reader)
+            case "status": status = try Status?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let metadata else { throw reader.failure("a Namespace without metadata") }
+        self.init(metadata: metadata, status: status)
+    }
+}
+
+extension Namespace.Status: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "phase": phase = reader.consumeNull() ? nil : try reader.readRawValue(Namespace.Phase.self)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}

@@ -119,3 +119,28 @@ public struct ObjectMeta: Codable, Hashable, Sendable {
         try container.encodeIfPresent(finalizers, forKey: .finalizers)
     }
 }
+
+extension ObjectMeta: JSONReadable {
+    /// Reads the same fields as `init(from:)`; unknown fields are skipped.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": name = try String?(json: &reader)
+            case "generateName": generateName = try String?(json: &reader)
+            case "namespace": namespace = try String?(json: &reader)
+            case "uid": uid = try String?(json: &reader)
+            case "resourceVersion": resourceVersion = try String?(json: &reader)
+            case "generation": generation = try Int64?(json: &reader)
+            case "creationTimestamp": creationTimestamp = try reader.readRFC3339OrNull()
+            case "deletionTimestamp": deletionTimestamp = try reader.readRFC3339OrNull()
+            case "labels": labels = try [String: String]?(json: &reader)
+            case "annotations": annotations = try [String: String]?(json: &reader)
+            case "ownerReferences": ownerReferences = try [OwnerReference]?(json: &reader)
+            case "finalizers": finalizers = try [String]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}

@@ -58,3 +58,33 @@ public struct OwnerReference: Codable, Hashable, Sendable {
             && uid == owner.metadata.uid
     }
 }
+
+extension OwnerReference: JSONReadable {
+    /// Reads the same fields as the synthesized `init(from:)`; the four identifying ones are required.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var apiVersion: String?
+        var kind: String?
+        var name: String?
+        var uid: String?
+        var controller: Bool?
+        var blockOwnerDeletion: Bool?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": apiVersion = try String(json: &reader)
+            case "kind": kind = try String(json: &reader)
+            case "name": name = try String(json: &reader)
+            case "uid": uid = try String(json: &reader)
+            case "controller": controller = try Bool?(json: &reader)
+            case "blockOwnerDeletion": blockOwnerDeletion = try Bool?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let apiVersion, let kind, let name, let uid else {
+            throw reader.failure("an owner reference needs apiVersion, kind, name and uid")
+        }
+        self.init(
+            apiVersion: apiVersion, kind: kind, name: name, uid: uid,
+            controller: controller, blockOwnerDeletion: blockOwnerDeletion)
+    }
+}

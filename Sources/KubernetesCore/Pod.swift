@@ -118,3 +118,83 @@ public struct Pod: Resource, Hashable {
         try container.encodeIfPresent(status, forKey: .status)
     }
 }
+
+extension Pod: JSONReadable {
+    /// Reads the same fields as the synthesized `init(from:)`: `metadata` is required.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var metadata: ObjectMeta?
+        var spec: Spec?
+        var status: Status?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "metadata": metadata = try ObjectMeta(json: &reader)
+            case "spec": spec = try Spec?(json: &reader)
+            case "status": status = try Status?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let metadata else { throw reader.failure("a Pod without metadata") }
+        self.init(metadata: metadata, spec: spec, status: status)
+    }
+}
+
+extension Pod.Spec: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "nodeName": nodeName = try String?(json: &reader)
+            case "containers": containers = try [Pod.Container]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}
+
+extension Pod.Container: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var name: String?
+        var image: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "name": name = try String(json: &reader)
+            case "image": image = try String?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let name else { throw reader.failure("a container without a name") }
+        self.init(name: name, image: image)
+    }
+}
+
+extension Pod.Status: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        self.init()
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "phase": phase = reader.consumeNull() ? nil : try reader.readRawValue(Pod.Phase.self)
+            case "podIPs": podIPs = try [Pod.PodIP]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+    }
+}
+
+extension Pod.PodIP: JSONReadable {
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var ip: String?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "ip": ip = try String(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let ip else { throw reader.failure("a Pod IP without ip") }
+        self.init(ip: ip)
+    }
+}

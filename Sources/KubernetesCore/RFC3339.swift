@@ -28,7 +28,13 @@ public enum RFC3339 {
     /// `Date`. Sub-microsecond digits are kept as far as `Date`'s `Double` allows (about 0.1 µs
     /// today), no further.
     public static func parse(_ string: String) -> Date? {
-        var scanner = Scanner(bytes: Array(string.utf8))
+        var string = string
+        return string.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// Parses a strict RFC 3339 timestamp from its UTF-8 bytes; see ``parse(_:)``.
+    static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Date? {
+        var scanner = Scanner(bytes: bytes)
         guard let year = scanner.digits(4), scanner.consume(UInt8(ascii: "-")),
             let month = scanner.digits(2), scanner.consume(UInt8(ascii: "-")),
             let day = scanner.digits(2), scanner.consume(UInt8(ascii: "T")),
@@ -142,7 +148,7 @@ public enum RFC3339 {
     }
 
     private struct Scanner {
-        let bytes: [UInt8]
+        let bytes: UnsafeRawBufferPointer
         var index = 0
 
         var isAtEnd: Bool { index == bytes.count }

@@ -39,3 +39,26 @@ public struct ResourceList<R: Resource>: Codable, Sendable {
 
 extension ResourceList: Equatable where R: Equatable {}
 extension ResourceList: Hashable where R: Hashable {}
+
+extension ResourceList: JSONReadable where R: JSONReadable {
+    /// Reads the same fields as `init(from:)`, each item with `R`'s reader.
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var apiVersion: String?
+        var kind: String?
+        var metadata: ListMeta?
+        var items: [R]?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "apiVersion": apiVersion = try String?(json: &reader)
+            case "kind": kind = try String?(json: &reader)
+            case "metadata": metadata = try ListMeta?(json: &reader)
+            case "items": items = try [R]?(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        self.init(metadata: metadata ?? ListMeta(), items: items ?? [])
+        self.apiVersion = apiVersion
+        self.kind = kind
+    }
+}

@@ -106,3 +106,70 @@ private struct BookmarkStub<R: Resource>: Encodable {
         try container.encode(ObjectMeta(resourceVersion: resourceVersion), forKey: .metadata)
     }
 }
+
+extension WatchEvent: JSONReadable where R: JSONReadable {
+    /// Reads `{"type": …, "object": …}` with `R`'s reader. The API server writes `type` first,
+    /// so the object is read in place; when it comes first, it is read after the type is known.
+    ///
+    /// `ERROR` events throw, to be decoded by `init(from:)` (``Status`` has no reader: errors
+    /// are rare and end the watch anyway).
+    public init(json reader: inout JSONReader) throws(JSONReadError) {
+        var type: WatchEventType?
+        var event: WatchEvent?
+        var objectFirst: JSONReader?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "type":
+                type = try reader.readRawValue(WatchEventType.self)
+            case "object":
+                if let type {
+                    event = try Self.read(type, object: &reader)
+                } else {
+                    objectFirst = try reader.captureValue()
+                }
+            default:
+                try reader.skipValue()
+            }
+        }
+        guard let type else { throw reader.failure("a watch event without a type") }
+        if event == nil, var object = objectFirst {
+            event = try Self.read(type, object: &object)
+            try object.expectEnd()
+        }
+        guard let event else { throw reader.failure("a watch event without an object") }
+        self = event
+    }
+
+    private static func read(_ type: WatchEventType, object reader: inout JSONReader) throws(JSONReadError) -> Self {
+        switch type {
+        case .added: .added(try R(json: &reader))
+        case .modified: .modified(try R(json: &reader))
+        case .deleted: .deleted(try R(json: &reader))
+        case .bookmark:
+            try .bookmark(resourceVersion: BookmarkObject(json: &reader).resourceVersion)
+        case .error:
+            throw reader.failure("an ERROR event is decoded as a Status by init(from:)")
+        }
+    }
+}
+
+/// The object of a `BOOKMARK` event: only `metadata.resourceVersion` is read.
+private struct BookmarkObject: JSONReadable {
+    var resourceVersion: String
+
+    init(json reader: inout JSONReader) throws(JSONReadError) {
+        var metadata: ObjectMeta?
+        try reader.beginObject()
+        while let key = try reader.nextKey() {
+            switch key {
+            case "metadata": metadata = try ObjectMeta(json: &reader)
+            default: try reader.skipValue()
+            }
+        }
+        guard let resourceVersion = metadata?.resourceVersion else {
+            throw reader.failure("BOOKMARK event without metadata.resourceVersion")
+        }
+        self.resourceVersion = resourceVersion
+    }
+}
