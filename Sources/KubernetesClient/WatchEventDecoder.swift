@@ -10,6 +10,7 @@ public import NIOCore
 /// (keep-alives) are skipped.
 public struct WatchEventDecoder<R: Resource>: Sendable {
     private var pending = ByteBuffer()
+    private let decoding = JSONDecoding<WatchEvent<R>>()
     /// Largest event accepted; a longer line means a broken stream, not a big object.
     public let maximumEventBytes: Int
 
@@ -26,7 +27,7 @@ public struct WatchEventDecoder<R: Resource>: Sendable {
             let length = newline - pending.readerIndex
             let line = pending.readSlice(length: length)!
             pending.moveReaderIndex(forwardBy: 1)
-            if let event = try Self.decode(line) { events.append(event) }
+            if let event = try decode(line) { events.append(event) }
         }
         guard pending.readableBytes <= maximumEventBytes else {
             throw WatchDecodingError("a watch event exceeds \(maximumEventBytes) bytes")
@@ -38,15 +39,15 @@ public struct WatchEventDecoder<R: Resource>: Sendable {
     /// The event left without a final newline when the stream ended, if any.
     public mutating func finish() throws(WatchDecodingError) -> WatchEvent<R>? {
         defer { pending.clear() }
-        return try Self.decode(pending)
+        return try decode(pending)
     }
 
-    private static func decode(_ line: ByteBuffer) throws(WatchDecodingError) -> WatchEvent<R>? {
+    private func decode(_ line: ByteBuffer) throws(WatchDecodingError) -> WatchEvent<R>? {
         let bytes = line.readableBytesView
         guard bytes.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") })
         else { return nil }
         do {
-            return try bytes.withUnsafeBytes { bytes in try KubernetesJSON.decode(WatchEvent<R>.self, from: bytes) }
+            return try bytes.withUnsafeBytes { bytes in try decoding.decode(bytes) }
         } catch {
             let excerpt = String(decoding: bytes.prefix(200), as: UTF8.self)
             throw WatchDecodingError("undecodable watch event \(excerpt): \(error)")

@@ -96,23 +96,50 @@ extension JSONReader {
     }
 }
 
-extension KubernetesJSON {
-    /// Decodes a `T` from JSON, with its ``JSONReadable`` reader when it has one and
-    /// `JSONDecoder` otherwise, or when the reader throws (the decoder then gives the error).
-    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        if let readable = T.self as? any JSONReadable.Type,
-            let value = data.withUnsafeBytes({ bytes in try? JSONReader.read(readable, from: bytes) })
-        {
-            return value as! T  // `readable` is `T.self`
-        }
-        return try decoder().decode(T.self, from: data)
+/// How to decode `T` from JSON, chosen once: with its ``JSONReadable`` reader when it has one,
+/// with `JSONDecoder` otherwise or when the reader throws (the decoder then gives the error).
+///
+/// Choosing once matters: asking the runtime whether `T` conforms costs a conformance lookup
+/// (for `WatchEvent<R>`, a conditional one) that is a quarter of reading a small object.
+public struct JSONDecoding<T: Decodable>: Sendable {
+    private let read: (@Sendable (UnsafeRawBufferPointer) throws(JSONReadError) -> T)?
+
+    public init() {
+        read = (T.self as? any JSONReadable.Type).map { Self.reader(for: $0) }
     }
 
-    /// Decodes a `T` from JSON bytes; see ``decode(_:from:)-(_,Data)``.
-    public static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
-        if let readable = T.self as? any JSONReadable.Type, let value = try? JSONReader.read(readable, from: bytes) {
-            return value as! T  // `readable` is `T.self`
+    /// Whether `T` has a reader.
+    public var usesReader: Bool { read != nil }
+
+    private static func reader<Readable: JSONReadable>(
+        for type: Readable.Type
+    ) -> @Sendable (UnsafeRawBufferPointer) throws(JSONReadError) -> T {
+        { bytes throws(JSONReadError) in
+            try JSONReader.read(Readable.self, from: bytes) as! T  // `Readable` is `T`
         }
-        return try decoder().decode(T.self, from: Data(bytes))
+    }
+
+    /// Decodes one `T` from `bytes`.
+    public func decode(_ bytes: UnsafeRawBufferPointer) throws -> T {
+        if let read, let value = try? read(bytes) { return value }
+        return try KubernetesJSON.decoder().decode(T.self, from: Data(bytes))
+    }
+
+    /// Decodes one `T` from `data`.
+    public func decode(_ data: Data) throws -> T {
+        if let read, let value = data.withUnsafeBytes({ bytes in try? read(bytes) }) { return value }
+        return try KubernetesJSON.decoder().decode(T.self, from: data)
+    }
+}
+
+extension KubernetesJSON {
+    /// Decodes a `T` from JSON; see ``JSONDecoding`` (keep one of those to decode many values).
+    public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
+        try JSONDecoding<T>().decode(data)
+    }
+
+    /// Decodes a `T` from JSON bytes; see ``JSONDecoding``.
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: UnsafeRawBufferPointer) throws -> T {
+        try JSONDecoding<T>().decode(bytes)
     }
 }

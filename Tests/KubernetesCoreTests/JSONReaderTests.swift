@@ -183,6 +183,43 @@ private struct AnyValue: JSONReadable {
         }
     }
 
+    /// A Pod event as the API server writes it: managedFields with escaped keys, non-ASCII text,
+    /// surrogate pairs.
+    static let podEvent = #"""
+        {"type":"MODIFIED","object":{"kind":"Pod","apiVersion":"v1","metadata":{"name":"web-0","namespace":"shop",
+        "uid":"7a1c","resourceVersion":"4711","generation":2,"creationTimestamp":"2026-11-27T10:00:00Z",
+        "labels":{"app":"web","team":"caf\u00e9 \ud83e\udd8a"},"annotations":{"note":"日本語 \"quoted\"\n"},
+        "ownerReferences":[{"apiVersion":"apps/v1","kind":"StatefulSet","name":"web","uid":"s-1","controller":true}],
+        "managedFields":[{"manager":"kubelet","operation":"Update","fieldsType":"FieldsV1","fieldsV1":{"f:status":{
+        "f:conditions":{"k:{\"type\":\"Ready\"}":{".":{},"f:status":{}}},"f:podIPs":{"k:{\"ip\":\"10.0.0.7\"}":{}}}},
+        "time":"2026-11-27T10:00:01Z","subresource":"status","n":[1,-2.5e3,true,false,null]}]},
+        "spec":{"nodeName":"node-1","containers":[{"name":"app","image":"nginx"}]},
+        "status":{"phase":"Running","podIPs":[{"ip":"10.0.0.7"}]}}}
+        """#
+
+    /// Every prefix of an event is refused (none is complete), without reading past the bytes
+    /// it was given; every document with one byte deleted is refused or read as JSONDecoder reads it.
+    @Test func truncatedAndDamagedEvents() throws {
+        let bytes = Array(Self.podEvent.utf8)
+        let whole = try bytes.withUnsafeBytes { try JSONReader.read(WatchEvent<Pod>.self, from: $0) }
+        #expect(whole.object?.metadata.labels?["team"] == "café 🦊")
+        #expect(whole == (try JSONDecoder().decode(WatchEvent<Pod>.self, from: Data(bytes))))
+        for length in 0..<bytes.count {
+            // A copy of exactly the prefix, so reading past it would read outside the allocation.
+            let prefix = Array(bytes[..<length])
+            #expect(throws: JSONReadError.self, "prefix of \(length) bytes") {
+                try prefix.withUnsafeBytes { try JSONReader.read(WatchEvent<Pod>.self, from: $0) }
+            }
+        }
+        for index in bytes.indices {
+            var damaged = bytes
+            damaged.remove(at: index)
+            guard let read = try? damaged.withUnsafeBytes({ try JSONReader.read(WatchEvent<Pod>.self, from: $0) })
+            else { continue }
+            #expect(read == (try? JSONDecoder().decode(WatchEvent<Pod>.self, from: Data(damaged))), "byte \(index) deleted")
+        }
+    }
+
     /// The API server writes `type` first; a writer that puts `object` first is read too.
     @Test func watchEventWithTheObjectFirst() throws {
         let event = try read(WatchEvent<Namespace>.self, #"{"object":{"metadata":{"name":"a"}},"type":"DELETED"}"#)
