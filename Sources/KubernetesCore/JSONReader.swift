@@ -16,12 +16,14 @@ public import Foundation
 /// Not guaranteed: that it accepts every document `JSONDecoder` accepts. It is deliberately
 /// narrower: integers must be written as integers (`1`, not `1.0` or `1e0`), an object that
 /// gives a key twice is refused (`JSONDecoder` keeps the first value), nesting deeper than
-/// ``maximumDepth`` is refused. Callers fall back to `JSONDecoder` for those.
+/// ``maximumDepth`` is refused as `JSONDecoder` refuses it. Callers fall back to `JSONDecoder`
+/// for those.
 ///
 /// A reader borrows the bytes it was made with; it exists only inside
 /// ``read(_:from:)`` and the `init(json:)` calls that method makes.
 public struct JSONReader {
-    /// Deepest nesting ``skipValue()`` follows.
+    /// Deepest nesting of objects and arrays a document may have, the top-level one counted
+    /// as 1: `JSONDecoder`'s limit.
     public static let maximumDepth = 512
 
     private let bytes: UnsafeRawBufferPointer
@@ -30,13 +32,22 @@ public struct JSONReader {
     /// Set by `beginObject`/`beginArray`, cleared by the next `nextKey`/`nextElement`: the
     /// first member or element has no comma before it.
     private var atFirstMember = false
-    /// How deep ``skipValue()`` has descended.
-    private var skipDepth = 0
+    /// How many objects and arrays are open.
+    private var depth = 0
     /// The keys read so far of each object being read (innermost last), and where each
     /// object's keys begin: a key given twice is refused, because `JSONDecoder` keeps the
     /// first value where assigning each member in turn would keep the last.
     private var memberKeys: [StringToken] = []
-    private var objectStarts: [Int] = []
+    private var openObjects: [OpenObject] = []
+
+    /// An object being read: where its keys begin in `memberKeys` and, once it has more than
+    /// ``OpenObject/keysComparedInPlace`` keys, all its keys in a set (comparing each key with
+    /// every earlier one would make a 20,000-entry map quadratic).
+    private struct OpenObject {
+        static let keysComparedInPlace = 16
+        var firstKey: Int
+        var keys: Set<String>?
+    }
 
     private init(bytes: UnsafeRawBufferPointer, range: Range<Int>) {
         self.bytes = bytes
@@ -59,13 +70,13 @@ public struct JSONReader {
     /// Consumes the `{` of an object; read its members with ``nextKey()``.
     public mutating func beginObject() throws(JSONReadError) {
         try expect(UInt8(ascii: "{"), "an object")
-        atFirstMember = true
-        if objectStarts.capacity == 0 {
+        try enterContainer()
+        if openObjects.capacity == 0 {
             // One allocation each for a typical object and its nested ones.
-            objectStarts.reserveCapacity(8)
+            openObjects.reserveCapacity(8)
             memberKeys.reserveCapacity(32)
         }
-        objectStarts.append(memberKeys.count)
+        openObjects.append(OpenObject(firstKey: memberKeys.count))
     }
 
     /// The next member's key, positioned before its value; `nil` after the closing `}`.
@@ -74,17 +85,29 @@ public struct JSONReader {
     /// when the object already had a member with this key.
     public mutating func nextKey() throws(JSONReadError) -> JSONKey? {
         guard let token = try scanKey() else {
-            memberKeys.removeSubrange(objectStarts.removeLast()...)
+            memberKeys.removeSubrange(openObjects.removeLast().firstKey...)
             return nil
         }
         // Plain ASCII keys (all of Kubernetes' field names) are compared in place.
         let key = JSONKey(
             bytes: UnsafeRawBufferPointer(rebasing: bytes[token.range]), decoded: token.isPlain ? nil : try decode(token))
-        for index in objectStarts[objectStarts.count - 1]..<memberKeys.count
-        where try isSameKey(memberKeys[index], token) {
+        let object = openObjects.count - 1
+        if var keys = openObjects[object].keys {
+            openObjects[object].keys = nil  // keep the set uniquely referenced while it grows
+            defer { openObjects[object].keys = keys }
+            guard keys.insert(key.string).inserted else { throw failure("the key \"\(key.string)\" is given twice") }
+            return key
+        }
+        let firstKey = openObjects[object].firstKey
+        for index in firstKey..<memberKeys.count where try isSameKey(memberKeys[index], token) {
             throw failure("the key \"\(key.string)\" is given twice")
         }
         memberKeys.append(token)
+        if memberKeys.count - firstKey > OpenObject.keysComparedInPlace {
+            var keys = Set<String>()
+            for index in firstKey..<memberKeys.count { keys.insert(try decode(memberKeys[index])) }
+            openObjects[object].keys = keys
+        }
         return key
     }
 
@@ -95,6 +118,7 @@ public struct JSONReader {
         if bytes[position] == UInt8(ascii: "}") {
             position += 1
             atFirstMember = false
+            depth -= 1
             return nil
         }
         if atFirstMember {
@@ -120,7 +144,7 @@ public struct JSONReader {
     /// Consumes the `[` of an array; read its elements while ``nextElement()`` returns `true`.
     public mutating func beginArray() throws(JSONReadError) {
         try expect(UInt8(ascii: "["), "an array")
-        atFirstMember = true
+        try enterContainer()
     }
 
     /// Whether another element follows (positioned before it); `false` after the closing `]`.
@@ -130,6 +154,7 @@ public struct JSONReader {
         if bytes[position] == UInt8(ascii: "]") {
             position += 1
             atFirstMember = false
+            depth -= 1
             return false
         }
         if atFirstMember {
@@ -233,19 +258,16 @@ public struct JSONReader {
         case UInt8(ascii: "\""):
             try check(try scanString())
         case UInt8(ascii: "{"):
-            try descend()
+            // Keys of a skipped object are not kept: a duplicate cannot change what is read.
             try expect(UInt8(ascii: "{"), "an object")
-            atFirstMember = true
+            try enterContainer()
             while let key = try scanKey() {
                 try check(key)
                 try skipValue()
             }
-            skipDepth -= 1
         case UInt8(ascii: "["):
-            try descend()
             try beginArray()
             while try nextElement() { try skipValue() }
-            skipDepth -= 1
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             _ = try readBool()
         case UInt8(ascii: "n"):
@@ -293,9 +315,11 @@ public struct JSONReader {
         position += 1
     }
 
-    private mutating func descend() throws(JSONReadError) {
-        skipDepth += 1
-        guard skipDepth <= Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth)") }
+    /// Counts an object or array just opened; ``nextKey()`` and ``nextElement()`` count it closed.
+    private mutating func enterContainer() throws(JSONReadError) {
+        atFirstMember = true
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw failure("nested deeper than \(Self.maximumDepth)") }
     }
 
     private func matchesLiteral(_ literal: StaticString) -> Bool {
@@ -519,7 +543,9 @@ public struct JSONKey: Equatable {
         let count = pattern.utf8CodeUnitCount
         let start = pattern.utf8Start
         if let decoded = key.decoded {
-            return decoded.utf8.elementsEqual(UnsafeBufferPointer(start: start, count: count))
+            // As `JSONDecoder` matches keys: by String equality, so `\u212Aind` (Kelvin sign)
+            // is `Kind`.
+            return decoded == String(decoding: UnsafeBufferPointer(start: start, count: count), as: UTF8.self)
         }
         guard key.bytes.count == count else { return false }
         for index in 0..<count where key.bytes[index] != start[index] { return false }

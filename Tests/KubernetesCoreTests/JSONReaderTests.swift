@@ -80,6 +80,53 @@ private struct AnyValue: JSONReadable {
         #expect(throws: JSONReadError.self) { try read(AnyValue.self, tooDeep) }
     }
 
+    /// Typed levels count as well as skipped ones, as JSONDecoder counts every level.
+    @Test func nestingLimitCountsEveryLevel() throws {
+        func document(brackets: Int) -> Data {
+            Data((#"{"name":"a","x":"# + String(repeating: "[", count: brackets) + String(repeating: "]", count: brackets) + "}").utf8)
+        }
+        let deepest = document(brackets: JSONReader.maximumDepth - 1)
+        let read = try deepest.withUnsafeBytes { try JSONReader.read(ObjectMeta.self, from: $0) }
+        #expect(read == (try JSONDecoder().decode(ObjectMeta.self, from: deepest)))
+        let tooDeep = document(brackets: JSONReader.maximumDepth)
+        #expect(throws: JSONReadError.self) { try tooDeep.withUnsafeBytes { try JSONReader.read(ObjectMeta.self, from: $0) } }
+        #expect(throws: (any Error).self) { try JSONDecoder().decode(ObjectMeta.self, from: tooDeep) }
+    }
+
+    /// Large maps are checked for duplicate keys with a set, not key by key.
+    @Test func duplicateKeysInLargeMaps() throws {
+        let entries = (0..<20_000).map { #""key-\#($0)":"v""# }
+        let map = try read([String: String].self, "{" + entries.joined(separator: ",") + "}")
+        #expect(map.count == 20_000)
+        for duplicate in [#""key-3":"w""#, #""key-19999":"w""#, #""k\u0065y-7":"w""#] {
+            #expect(throws: JSONReadError.self) {
+                try read([String: String].self, "{" + (entries + [duplicate]).joined(separator: ",") + "}")
+            }
+        }
+        #expect(throws: JSONReadError.self) { try read([String: String].self, #"{"a":"1","b":"2","a":"3"}"#) }
+    }
+
+    /// A field named with a capital K matches a key written with the Kelvin sign (U+212A), as
+    /// JSONDecoder matches it; two keys that differ only so are duplicates.
+    @Test func keysMatchByCanonicalEquivalence() throws {
+        struct Capital: JSONReadable, Decodable, Equatable {
+            var Kind: String?
+            init(json reader: inout JSONReader) throws(JSONReadError) {
+                try reader.beginObject()
+                while let key = try reader.nextKey() {
+                    switch key {
+                    case "Kind": Kind = try String?(json: &reader)
+                    default: try reader.skipValue()
+                    }
+                }
+            }
+        }
+        let kelvin = #"{"\u212Aind":"x"}"#
+        #expect(try read(Capital.self, kelvin).Kind == "x")
+        #expect(try JSONDecoder().decode(Capital.self, from: Data(kelvin.utf8)).Kind == "x")
+        #expect(throws: JSONReadError.self) { try read(Capital.self, #"{"Kind":"x","\u212Aind":"y"}"#) }
+    }
+
     @Test func errorsSayWhere() {
         #expect {
             try read(ObjectMeta.self, #"{"name":"a" "uid":"b"}"#)
