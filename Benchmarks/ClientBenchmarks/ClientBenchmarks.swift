@@ -147,12 +147,20 @@ let benchmarks: @Sendable () -> Void = {
     }
     // ... and bound IPClaims as a real API server sends them (managedFields, finalizer,
     // a Ready condition): about 1.4 KB each, two thirds of it skipped.
-    let claims = watchStream((0..<1000).map { index in boundClaimJSON(index: index) })
+    let claimObjects = (0..<1000).map { index in boundClaimJSON(index: index) }
+    let claims = watchStream(claimObjects)
     Benchmark("watch events decoded, bound IPClaims", configuration: .init(scalingFactor: .kilo)) { benchmark in
         var decoder = WatchEventDecoder<IPClaim>()
         var decoded = 0
         for chunk in claims { decoded += try decoder.feed(chunk).count }
         precondition(decoded == benchmark.scaledIterations.count, "decoded \(decoded) events")
+    }
+    let claimLines = claimObjects.map { Data(#"{"type":"MODIFIED","object":\#($0)}"#.utf8) }
+    Benchmark("watch events decoded, bound IPClaims, JSONDecoder", configuration: .init(scalingFactor: .kilo)) { _ in
+        let decoder = KubernetesJSON.decoder()
+        for line in claimLines {
+            _ = try decoder.decode(WatchEvent<IPClaim>.self, from: line)
+        }
     }
 }
 
