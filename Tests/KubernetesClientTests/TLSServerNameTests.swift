@@ -25,7 +25,7 @@ struct TLSServerNameVerificationTests {
             certificateAuthorityPEM: trustCA ? server.caCertificatePEM : nil, serverName: serverName,
             insecureSkipVerify: insecure)
         let configuration = ClientConfiguration(server: try #require(URL(string: url)), tls: tls)
-        let options = KubernetesClient.Options(qps: nil, retry: .none, requestTimeout: .seconds(10))
+        let options = KubernetesClient.Options(qps: nil, retry: .none, requestTimeout: .seconds(30))
         return try await KubernetesClient.withClient(configuration: configuration, options: options) { client in
             do {
                 _ = try await client.resource(Widget.self).list()
@@ -193,7 +193,7 @@ struct TLSServerNameVerificationTests {
                     """)
                 let configuration = try ClientConfiguration.fromKubeConfig(paths: [file], environment: [:])
                 #expect(configuration.tls.serverName == name)
-                let options = KubernetesClient.Options(qps: nil, retry: .none, requestTimeout: .seconds(10))
+                let options = KubernetesClient.Options(qps: nil, retry: .none, requestTimeout: .seconds(30))
                 let error: KubernetesError? = try await KubernetesClient.withClient(
                     configuration: configuration, options: options
                 ) { client in
