@@ -123,43 +123,37 @@ let benchmarks: @Sendable () -> Void = {
     }
 
     // Watch events decoded per second: 1,000 MODIFIED events in 16 KiB chunks as they come off
-    // the wire, decoded with the objects' hand-written readers (what the client does)...
-    let itemObjects = (0..<1000).map { index in
-        var item = Item(name: "item-\(index)")
-        item.metadata.resourceVersion = String(1000 + index)
-        item.metadata.uid = UUID().uuidString
-        return String(decoding: try! KubernetesJSON.encoder().encode(item), as: UTF8.self)
-    }
-    let items = watchStream(itemObjects)
-    Benchmark("watch events decoded", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        var decoder = WatchEventDecoder<Item>()
+    // the wire, decoded by the client (with the objects' hand-written readers), and the same
+    // events with JSONDecoder (Codable), the baseline the readers replace. First IPClaim-sized
+    // objects...
+    watchDecodingBenchmarks(
+        "", Item.self,
+        objects: (0..<1000).map { index in
+            var item = Item(name: "item-\(index)")
+            item.metadata.resourceVersion = String(1000 + index)
+            item.metadata.uid = UUID().uuidString
+            return String(decoding: try! KubernetesJSON.encoder().encode(item), as: UTF8.self)
+        })
+    // ... then bound IPClaims as a real API server sends them (managedFields, finalizer, a Ready
+    // condition): about 1.4 KB each, two thirds of it skipped.
+    watchDecodingBenchmarks(", bound IPClaims", IPClaim.self, objects: (0..<1000).map { boundClaimJSON(index: $0) })
+}
+
+/// Registers "watch events decoded`suffix`" (the client's `WatchEventDecoder`) and
+/// "watch events decoded`suffix`, JSONDecoder" over `objects` as MODIFIED events.
+func watchDecodingBenchmarks<R: Resource & JSONReadable>(_ suffix: String, _ type: R.Type, objects: [String]) {
+    let chunks = watchStream(objects)
+    Benchmark("watch events decoded\(suffix)", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        var decoder = WatchEventDecoder<R>()
         var decoded = 0
-        for chunk in items { decoded += try decoder.feed(chunk).count }
+        for chunk in chunks { decoded += try decoder.feed(chunk).count }
         precondition(decoded == benchmark.scaledIterations.count, "decoded \(decoded) events")
     }
-    // ... the same events with JSONDecoder (Codable), the baseline the readers replace ...
-    let itemLines = itemObjects.map { Data(#"{"type":"MODIFIED","object":\#($0)}"#.utf8) }
-    Benchmark("watch events decoded, JSONDecoder", configuration: .init(scalingFactor: .kilo)) { _ in
+    let lines = objects.map { Data(#"{"type":"MODIFIED","object":\#($0)}"#.utf8) }
+    Benchmark("watch events decoded\(suffix), JSONDecoder", configuration: .init(scalingFactor: .kilo)) { _ in
         let decoder = KubernetesJSON.decoder()
-        for line in itemLines {
-            _ = try decoder.decode(WatchEvent<Item>.self, from: line)
-        }
-    }
-    // ... and bound IPClaims as a real API server sends them (managedFields, finalizer,
-    // a Ready condition): about 1.4 KB each, two thirds of it skipped.
-    let claimObjects = (0..<1000).map { index in boundClaimJSON(index: index) }
-    let claims = watchStream(claimObjects)
-    Benchmark("watch events decoded, bound IPClaims", configuration: .init(scalingFactor: .kilo)) { benchmark in
-        var decoder = WatchEventDecoder<IPClaim>()
-        var decoded = 0
-        for chunk in claims { decoded += try decoder.feed(chunk).count }
-        precondition(decoded == benchmark.scaledIterations.count, "decoded \(decoded) events")
-    }
-    let claimLines = claimObjects.map { Data(#"{"type":"MODIFIED","object":\#($0)}"#.utf8) }
-    Benchmark("watch events decoded, bound IPClaims, JSONDecoder", configuration: .init(scalingFactor: .kilo)) { _ in
-        let decoder = KubernetesJSON.decoder()
-        for line in claimLines {
-            _ = try decoder.decode(WatchEvent<IPClaim>.self, from: line)
+        for line in lines {
+            _ = try decoder.decode(WatchEvent<R>.self, from: line)
         }
     }
 }

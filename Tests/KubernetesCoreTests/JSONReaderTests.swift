@@ -151,6 +151,15 @@ private struct AnyValue: JSONReadable {
         }
     }
 
+    @Test func theChoiceFollowsConformance() {
+        #expect(JSONDecoding<Pod>().usesReader)
+        #expect(JSONDecoding<WatchEvent<Pod>>().usesReader)
+        #expect(JSONDecoding<ResourceList<Namespace>>().usesReader)
+        #expect(!JSONDecoding<Status>().usesReader)
+        #expect(!JSONDecoding<WatchEvent<Lease>>().usesReader)
+        #expect(!JSONDecoding<ResourceList<Lease>>().usesReader)
+    }
+
     @Test func typesWithoutAReaderUseJSONDecoder() throws {
         let status = try KubernetesJSON.decode(Status.self, from: Data(#"{"kind":"Status","code":404}"#.utf8))
         #expect(status.code == 404)
