@@ -6,8 +6,12 @@ public import Foundation
 /// A conformance must agree with the type's `Decodable` conformance: whenever `init(json:)`
 /// returns, the value must equal what `JSONDecoder` would decode from the same document
 /// (`KubernetesCoreTests` checks every conformance against it on random and hand-made documents).
-/// It may throw where `JSONDecoder` succeeds: ``KubernetesJSON/decode(_:from:)`` then falls back
-/// to `JSONDecoder`, so throwing for anything unusual is always safe.
+/// It may throw where `JSONDecoder` succeeds: ``JSONDecoding`` then falls back to
+/// `JSONDecoder`, so throwing for anything unusual is always safe.
+///
+/// Keep the two in step: a field added to the `Codable` type must be read here too, and filled
+/// by the test's random samples (the agreement check finds a forgotten field only when a sample
+/// sets it).
 public protocol JSONReadable {
     /// Reads one value at the reader's position, leaving the reader just after it.
     init(json reader: inout JSONReader) throws(JSONReadError)
