@@ -82,8 +82,7 @@ extension JSONValue {
     /// - Throws: ``JSONParseError`` with the byte offset of the first problem. Never traps,
     ///   whatever the input (nesting deeper than 512 levels is refused, not recursed into).
     public init(parsing bytes: some Collection<UInt8>) throws(JSONParseError) {
-        var parser = JSONParser(bytes: Array(bytes))
-        self = try parser.parseDocument()
+        self = try JSONParser.parse(Array(bytes))
     }
 
     /// Parses JSON text.

@@ -59,8 +59,16 @@ public struct JSONReader {
     public static func read<T: JSONReadable>(
         _ type: T.Type, from bytes: UnsafeRawBufferPointer
     ) throws(JSONReadError) -> T {
+        try read(from: bytes) { reader throws(JSONReadError) in try T(json: &reader) }
+    }
+
+    /// Reads `bytes` with `body`, which must read exactly one value (surrounding whitespace
+    /// allowed); for values that are not ``JSONReadable`` types.
+    public static func read<T>(
+        from bytes: UnsafeRawBufferPointer, with body: (inout JSONReader) throws(JSONReadError) -> T
+    ) throws(JSONReadError) -> T {
         var reader = JSONReader(bytes: bytes, range: 0..<bytes.count)
-        let value = try T(json: &reader)
+        let value = try body(&reader)
         try reader.expectEnd()
         return value
     }
@@ -82,8 +90,9 @@ public struct JSONReader {
     /// The next member's key, positioned before its value; `nil` after the closing `}`.
     ///
     /// After a key, read its value (or ``skipValue()``) before asking for the next key. Throws
-    /// when the object already had a member with this key.
-    public mutating func nextKey() throws(JSONReadError) -> JSONKey? {
+    /// when the object already had a member with this key, unless `allowingDuplicates` (for
+    /// readers of any JSON, which decide themselves which value wins).
+    public mutating func nextKey(allowingDuplicates: Bool = false) throws(JSONReadError) -> JSONKey? {
         guard let token = try scanKey() else {
             memberKeys.removeSubrange(openObjects.removeLast().firstKey...)
             return nil
@@ -91,12 +100,18 @@ public struct JSONReader {
         // Plain ASCII keys (all of Kubernetes' field names) are compared in place.
         let key = JSONKey(
             bytes: UnsafeRawBufferPointer(rebasing: bytes[token.range]), decoded: token.isPlain ? nil : try decode(token))
+        if !allowingDuplicates { try refuseDuplicate(of: key, token) }
+        return key
+    }
+
+    /// Throws when the innermost open object already had `key`; otherwise remembers it.
+    private mutating func refuseDuplicate(of key: JSONKey, _ token: StringToken) throws(JSONReadError) {
         let object = openObjects.count - 1
         if var keys = openObjects[object].keys {
             openObjects[object].keys = nil  // keep the set uniquely referenced while it grows
             defer { openObjects[object].keys = keys }
             guard keys.insert(key.string).inserted else { throw failure("the key \"\(key.string)\" is given twice") }
-            return key
+            return
         }
         let firstKey = openObjects[object].firstKey
         for index in firstKey..<memberKeys.count where try isSameKey(memberKeys[index], token) {
@@ -108,7 +123,6 @@ public struct JSONReader {
             for index in firstKey..<memberKeys.count { keys.insert(try decode(memberKeys[index])) }
             openObjects[object].keys = keys
         }
-        return key
     }
 
     /// The next key of an object, not decoded; `nil` after the closing `}`.
@@ -174,6 +188,30 @@ public struct JSONReader {
         guard matchesLiteral("null") else { return false }
         position += 4
         return true
+    }
+
+    /// What the next value is, without reading it.
+    public mutating func nextValueKind() throws(JSONReadError) -> JSONValueKind {
+        skipWhitespace()
+        guard position < end else { throw failure("expected a value") }
+        switch bytes[position] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return .bool
+        case UInt8(ascii: "n"): return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number
+        default: throw failure("unexpected character")
+        }
+    }
+
+    /// Reads a number of any form: its text, and whether it is written as an integer (without
+    /// fraction or exponent).
+    public mutating func readNumberText() throws(JSONReadError) -> (text: String, isInteger: Bool) {
+        skipWhitespace()
+        let start = position
+        let isInteger = try scanNumber()
+        return (String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self), isInteger)
     }
 
     /// Reads a string.
@@ -273,7 +311,7 @@ public struct JSONReader {
         case UInt8(ascii: "n"):
             guard consumeNull() else { throw failure("expected null") }
         default:
-            try scanNumber()
+            _ = try scanNumber()
         }
     }
 
@@ -488,24 +526,29 @@ public struct JSONReader {
     }
 
     /// Scans `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
-    private mutating func scanNumber() throws(JSONReadError) {
+    /// Returns whether the number has neither fraction nor exponent.
+    private mutating func scanNumber() throws(JSONReadError) -> Bool {
         if position < end, bytes[position] == UInt8(ascii: "-") { position += 1 }
         let integerStart = position
         try scanDigits()
         guard bytes[integerStart] != UInt8(ascii: "0") || position == integerStart + 1 else {
             throw failure("leading zero in a number")
         }
+        var isInteger = true
         if position < end, bytes[position] == UInt8(ascii: ".") {
+            isInteger = false
             position += 1
             try scanDigits()
         }
         if position < end, bytes[position] == UInt8(ascii: "e") || bytes[position] == UInt8(ascii: "E") {
+            isInteger = false
             position += 1
             if position < end, bytes[position] == UInt8(ascii: "+") || bytes[position] == UInt8(ascii: "-") {
                 position += 1
             }
             try scanDigits()
         }
+        return isInteger
     }
 
     private mutating func scanDigits() throws(JSONReadError) {
@@ -551,6 +594,11 @@ public struct JSONKey: Equatable {
         for index in 0..<count where key.bytes[index] != start[index] { return false }
         return true
     }
+}
+
+/// What kind of value comes next (``JSONReader/nextValueKind()``).
+public enum JSONValueKind: Sendable, Hashable {
+    case object, array, string, number, bool, null
 }
 
 /// Why ``JSONReader`` could not read a document: where and what it expected.
