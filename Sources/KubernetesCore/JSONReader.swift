@@ -410,45 +410,7 @@ public struct JSONReader {
         if !token.escaped { return try validUTF8(raw, at: token.range.lowerBound) }
         var decoded: [UInt8] = []
         decoded.reserveCapacity(token.range.count)
-        var index = token.range.lowerBound
-        let bad = JSONReadError(offset: token.range.lowerBound, message: "invalid escape in a string")
-        while index < token.range.upperBound {
-            let byte = bytes[index]
-            index += 1
-            guard byte == UInt8(ascii: "\\") else {
-                decoded.append(byte)
-                continue
-            }
-            guard index < token.range.upperBound else { throw bad }
-            let escape = bytes[index]
-            index += 1
-            switch escape {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): decoded.append(escape)
-            case UInt8(ascii: "b"): decoded.append(0x08)
-            case UInt8(ascii: "f"): decoded.append(0x0C)
-            case UInt8(ascii: "n"): decoded.append(0x0A)
-            case UInt8(ascii: "r"): decoded.append(0x0D)
-            case UInt8(ascii: "t"): decoded.append(0x09)
-            case UInt8(ascii: "u"):
-                guard let unit = hexUnit(at: index, limit: token.range.upperBound) else { throw bad }
-                index += 4
-                var scalarValue = UInt32(unit)
-                if (0xD800...0xDBFF).contains(unit) {
-                    // A high surrogate must be followed by an escaped low one.
-                    guard index + 6 <= token.range.upperBound, bytes[index] == UInt8(ascii: "\\"),
-                        bytes[index + 1] == UInt8(ascii: "u"),
-                        let low = hexUnit(at: index + 2, limit: token.range.upperBound),
-                        (0xDC00...0xDFFF).contains(low)
-                    else { throw bad }
-                    index += 6
-                    scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
-                }
-                guard let scalar = Unicode.Scalar(scalarValue) else { throw bad }
-                decoded.append(contentsOf: UTF8.encode(scalar)!)
-            default:
-                throw bad
-            }
-        }
+        try unescape(token, into: &decoded, keeping: true)
         return try decoded.withUnsafeBufferPointer { decoded throws(JSONReadError) in
             try validUTF8(decoded, at: token.range.lowerBound)
         }
@@ -462,33 +424,53 @@ public struct JSONReader {
             _ = try decode(token)  // rare in Kubernetes objects: build it to check its UTF-8
             return
         }
-        let bad = JSONReadError(offset: token.range.lowerBound, message: "invalid escape in a string")
+        var unused: [UInt8] = []  // never appended to: no allocation
+        try unescape(token, into: &unused, keeping: false)
+    }
+
+    /// Walks a string token, checking every escape; appends the bytes it stands for to
+    /// `output` when `keeping` (checking alone allocates nothing).
+    private func unescape(_ token: StringToken, into output: inout [UInt8], keeping: Bool) throws(JSONReadError) {
         let upper = token.range.upperBound
         var index = token.range.lowerBound
+        let bad = JSONReadError(offset: token.range.lowerBound, message: "invalid escape in a string")
         while index < upper {
-            guard bytes[index] == UInt8(ascii: "\\") else {
-                index += 1
+            let byte = bytes[index]
+            index += 1
+            guard byte == UInt8(ascii: "\\") else {
+                if keeping { output.append(byte) }
                 continue
             }
-            guard index + 1 < upper else { throw bad }
-            switch bytes[index + 1] {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
-                UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
-                index += 2
+            guard index < upper else { throw bad }
+            let escape = bytes[index]
+            index += 1
+            let unescaped: UInt8
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): unescaped = escape
+            case UInt8(ascii: "b"): unescaped = 0x08
+            case UInt8(ascii: "f"): unescaped = 0x0C
+            case UInt8(ascii: "n"): unescaped = 0x0A
+            case UInt8(ascii: "r"): unescaped = 0x0D
+            case UInt8(ascii: "t"): unescaped = 0x09
             case UInt8(ascii: "u"):
-                guard let unit = hexUnit(at: index + 2, limit: upper) else { throw bad }
-                index += 6
+                guard let unit = hexUnit(at: index, limit: upper) else { throw bad }
+                index += 4
+                var scalarValue = UInt32(unit)
                 if (0xD800...0xDBFF).contains(unit) {
+                    // A high surrogate must be followed by an escaped low one.
                     guard index + 6 <= upper, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u"),
                         let low = hexUnit(at: index + 2, limit: upper), (0xDC00...0xDFFF).contains(low)
                     else { throw bad }
                     index += 6
-                } else if (0xDC00...0xDFFF).contains(unit) {
-                    throw bad
+                    scalarValue = 0x10000 + ((UInt32(unit) - 0xD800) << 10) + (UInt32(low) - 0xDC00)
                 }
+                guard let scalar = Unicode.Scalar(scalarValue) else { throw bad }  // a lone low surrogate
+                if keeping { output.append(contentsOf: UTF8.encode(scalar)!) }
+                continue
             default:
                 throw bad
             }
+            if keeping { output.append(unescaped) }
         }
     }
 
@@ -562,7 +544,7 @@ public struct JSONReader {
 ///
 /// Match it against literals in a `switch` (`case "name":`); keys written with escapes match
 /// the text they stand for.
-public struct JSONKey: Equatable {
+public struct JSONKey {
     /// The key's bytes between the quotes; valid only until the reader moves on.
     fileprivate let bytes: UnsafeRawBufferPointer
     /// The decoded key when it was written with escapes or is not ASCII (`bytes` are then unused).
@@ -571,14 +553,6 @@ public struct JSONKey: Equatable {
     /// The key as a string (for map keys).
     public var string: String {
         decoded ?? String(decoding: bytes, as: UTF8.self)  // ASCII: nothing to repair
-    }
-
-    /// Whether two keys stand for the same text.
-    public static func == (lhs: JSONKey, rhs: JSONKey) -> Bool {
-        if lhs.decoded == nil, rhs.decoded == nil {
-            return lhs.bytes.count == rhs.bytes.count && lhs.bytes.elementsEqual(rhs.bytes)
-        }
-        return lhs.string == rhs.string
     }
 
     /// Whether `key` is the ASCII literal `pattern`.
